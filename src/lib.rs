@@ -1,1 +1,32 @@
-//! checkgen library
+//! checkgen turns the security, privacy and market-order clauses of two Chinese
+//! information-consumption policy documents into compliance checklists: self-assessment forms
+//! (自查表) for enterprises and inspection forms (检查表) for regulators, as Markdown and PDF.
+//!
+//! # Steps
+//!
+//! 1. [`seeds`]: the source documents, split into chapters and numbered items.
+//! 2. [`rules`]: YAML rule files → a checked [`rules::RuleSet`], every quote verified against
+//!    its seed item and every cited article against the reference texts ([`references`]).
+//! 3. [`select`]: sectors × audience × protection level → an ordered [`select::Checklist`].
+//! 4. [`view`]: the checklist → the view model templates see (the template contract).
+//! 5. [`template`]: tera templates → Markdown.
+//! 6. [`render`]: Markdown → PDF.
+//!
+//! [`generate`] drives the steps for one form or a batch.
+
+pub mod credit_code;
+pub mod date;
+pub mod embedded;
+pub mod error;
+pub mod generate;
+pub mod output;
+pub mod references;
+pub mod render;
+pub mod rules;
+pub mod seeds;
+pub mod select;
+pub mod template;
+pub mod view;
+mod yaml;
+
+pub use error::{Error, Location, Problem, Result};

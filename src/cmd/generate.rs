@@ -1,0 +1,138 @@
+//! `checkgen generate`: checklists for one selection, or for every sector × audience.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use checkgen::generate::{self, Format, Job};
+use checkgen::rules::{self, Audience};
+use checkgen::select::Selection;
+use checkgen::view::{Meta, OrgView};
+use checkgen::{credit_code, template, Error, Result};
+
+use super::args::{print, report};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AudienceArg {
+    /// Self-assessment form (自查表) for the operator
+    Enterprise,
+    /// Inspection form (检查表) for the regulator
+    Regulator,
+}
+
+impl From<AudienceArg> for Audience {
+    fn from(arg: AudienceArg) -> Audience {
+        match arg {
+            AudienceArg::Enterprise => Audience::Enterprise,
+            AudienceArg::Regulator => Audience::Regulator,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    Md,
+    Pdf,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["sector", "all"])))]
+pub struct Args {
+    /// Sector ids, comma-separated: an enterprise in several sectors gets each rule once
+    #[arg(
+        long,
+        value_name = "S[,S2]",
+        value_delimiter = ',',
+        requires = "audience"
+    )]
+    sector: Vec<String>,
+    /// Who the form is for
+    #[arg(long, value_enum)]
+    audience: Option<AudienceArg>,
+    /// Protection level (安全保护等级) of the systems, 1–5: picks the graded-protection items
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    level: Option<u8>,
+    /// Every sector × audience, without a level
+    #[arg(long, conflicts_with_all = ["sector", "audience", "level", "org_name", "credit_code"])]
+    all: bool,
+    /// Name of the organisation, printed in the header (单位名称 / 被检查单位)
+    #[arg(long, value_name = "NAME")]
+    org_name: Option<String>,
+    /// 统一社会信用代码 of the organisation; its check character is verified
+    #[arg(long, value_name = "CODE")]
+    credit_code: Option<String>,
+    /// Output formats, comma-separated
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "md")]
+    format: Vec<FormatArg>,
+    /// Output directory (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Directory of templates overriding the defaults by name (enterprise.md, regulator.md)
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
+    let set = rules::load_checked(rule_dirs)?;
+    let tera = template::tera(args.templates.as_deref())?;
+    let mut formats: Vec<Format> = Vec::new();
+    for format in &args.format {
+        let format = match format {
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Pdf => Format::Pdf,
+        };
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    let jobs = if args.all {
+        generate::all_jobs(&set)
+    } else {
+        let audience = args.audience.map(Audience::from).ok_or_else(|| {
+            Error::usage(
+                "--audience is required with --sector",
+                "add `--audience enterprise` or `--audience regulator`",
+            )
+        })?;
+        let selection = Selection::new(&set, &args.sector, audience, args.level)?;
+        let credit_code = match &args.credit_code {
+            Some(code) => credit_code::validate(code).map_err(|err| {
+                Error::usage(
+                    format!("invalid 统一社会信用代码 `{code}`: {err}"),
+                    "check the code on the business licence (18 characters, GB 32100-2015), or leave --credit-code out",
+                )
+            })?,
+            None => String::new(),
+        };
+        let org = OrgView {
+            name: args.org_name.clone().unwrap_or_default().trim().to_string(),
+            credit_code,
+        };
+        vec![Job { selection, org }]
+    };
+    let meta = Meta::now();
+    let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta);
+    let mut failed = 0;
+    for result in results {
+        match result {
+            Ok(paths) => {
+                let lines: String = paths
+                    .iter()
+                    .map(|p| format!("wrote {}\n", p.display()))
+                    .collect();
+                print(&lines);
+            }
+            Err(err) => {
+                failed += 1;
+                report(err);
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "error: {failed} of {} forms failed; the others were written",
+            jobs.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

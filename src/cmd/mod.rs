@@ -1,0 +1,54 @@
+//! The command line: one file per subcommand, each turning its flags into library calls.
+
+mod args;
+mod generate;
+mod rules;
+mod sectors;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use args::report;
+use checkgen::Result;
+
+/// Compliance checklists (自查表 / 检查表) from the security, privacy and market-order clauses
+/// of Chinese information-consumption policy.
+#[derive(Debug, Parser)]
+#[command(
+    name = "checkgen",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// A rules directory layered over the embedded defaults (repeatable; later wins on equal ids)
+    #[arg(long = "rules", value_name = "DIR", global = true)]
+    pub rules: Vec<std::path::PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the sectors, with rule counts per audience
+    Sectors(sectors::Args),
+    /// List rules, as a table or as JSON
+    Rules(rules::Args),
+    /// Check rule files, seed quotes and cited articles; print every problem
+    Validate(validate::Args),
+    /// Write checklists for a sector and audience, or for every sector (--all)
+    Generate(generate::Args),
+}
+
+/// Runs the command; `Ok` carries the exit code for outcomes that are not errors.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Sectors(args) => sectors::run(&cli.rules, args),
+        Command::Rules(args) => rules::run(&cli.rules, args),
+        Command::Validate(args) => validate::run(&cli.rules, args),
+        Command::Generate(args) => generate::run(&cli.rules, args),
+    }
+}

@@ -1,0 +1,72 @@
+//! `checkgen rules`: list rules, optionally for one sector and audience.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use checkgen::rules::{self, Audience, Rule};
+use checkgen::select::Selection;
+use checkgen::Result;
+
+use super::args::{print, print_json, table, ListFormat};
+use super::generate::AudienceArg;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only rules that apply to this sector (see `checkgen sectors`)
+    #[arg(long, value_name = "SECTOR")]
+    sector: Option<String>,
+    /// Only rules for this audience
+    #[arg(long, value_enum)]
+    audience: Option<AudienceArg>,
+    /// Output format; JSON is a stable contract (see the README)
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+}
+
+pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
+    let set = rules::load_checked(rule_dirs)?;
+    if let Some(sector) = &args.sector {
+        // Checks the id and suggests the nearest one on a typo.
+        Selection::new(
+            &set,
+            std::slice::from_ref(sector),
+            Audience::Enterprise,
+            None,
+        )?;
+    }
+    let audience = args.audience.map(Audience::from);
+    let selected: Vec<&Rule> = set
+        .rules
+        .iter()
+        .filter(|r| {
+            args.sector
+                .as_deref()
+                .is_none_or(|s| r.applies_to_sector(s))
+        })
+        .filter(|r| audience.is_none_or(|a| r.is_for(a)))
+        .collect();
+    match args.format {
+        ListFormat::Json => print_json(&selected),
+        ListFormat::Table => {
+            let rows: Vec<Vec<String>> = selected
+                .iter()
+                .map(|r| {
+                    let join = |items: Vec<String>| items.join(",");
+                    vec![
+                        r.id.clone(),
+                        r.title.clone(),
+                        join(r.sectors.clone()),
+                        join(r.levels.iter().map(u8::to_string).collect()),
+                        join(r.audiences.iter().map(|a| a.id().to_string()).collect()),
+                        r.severity.label().to_string(),
+                    ]
+                })
+                .collect();
+            print(&table(
+                &["ID", "标题", "行业", "等级", "对象", "类别"],
+                &rows,
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,28 @@
+//! Writing outputs atomically: a temporary file in the destination folder, renamed over the
+//! target once complete, so a crash or a full disk never leaves a half-written form behind.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Writes `bytes` to `path` via a temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".checkgen-")
+        .tempfile_in(dir)
+        .map_err(error)?;
+    file.write_all(bytes).map_err(error)?;
+    file.as_file().sync_all().map_err(error)?;
+    file.persist(path).map_err(|err| error(err.error))?;
+    Ok(())
+}

@@ -1,0 +1,298 @@
+//! Semantic checks of a loaded `RuleSet`: everything the YAML types cannot say, from unknown
+//! sectors to quotes that are not verbatim in their seed item.
+
+use std::collections::HashSet;
+
+use super::load::RuleSet;
+use super::model::{Audience, NotCheckable, Rule, SentenceSpec, METHODS};
+use crate::error::Problem;
+use crate::references;
+use crate::seeds::{split_sentences, Seeds};
+
+/// The word that makes a rule apply to every sector.
+pub const ALL_SECTORS: &str = "all";
+
+/// Checks every rule and not-checkable entry against the catalog, the seeds and the reference
+/// texts; returns every problem found.
+pub fn check(set: &RuleSet, seeds: &Seeds) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let sector_ids: Vec<&str> = set.sectors.iter().map(|s| s.id.as_str()).collect();
+    for sector in &set.sectors {
+        if !is_ascii_id(&sector.id) {
+            problems.push(
+                Problem::new(
+                    sector.origin.locate("id"),
+                    format!("sector id `{}` is not a lowercase ASCII key", sector.id),
+                )
+                .with_help("use letters, digits and `_`, e.g. `info_services`"),
+            );
+        }
+    }
+    for rule in &set.rules {
+        check_rule(rule, &sector_ids, seeds, &mut problems);
+    }
+    for entry in &set.not_checkable {
+        check_not_checkable(entry, seeds, &mut problems);
+    }
+    problems
+}
+
+fn is_ascii_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `SEC-001`: two to five capitals, a hyphen, three digits.
+fn is_rule_id(id: &str) -> bool {
+    match id.split_once('-') {
+        Some((prefix, number)) => {
+            (2..=5).contains(&prefix.len())
+                && prefix.chars().all(|c| c.is_ascii_uppercase())
+                && number.len() == 3
+                && number.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Vec<Problem>) {
+    let mut report = |field: &str, message: String, help: &str| {
+        problems.push(
+            Problem::new(rule.locate(field), format!("{}: {message}", rule.id)).with_help(help),
+        );
+    };
+    if !is_rule_id(&rule.id) {
+        report(
+            "id",
+            "id is not of the form `SEC-001`".into(),
+            "use two to five capitals, a hyphen and three digits",
+        );
+    }
+    for (field, value) in [("title", &rule.title), ("obligation", &rule.obligation)] {
+        if value.trim().is_empty() {
+            report(
+                field,
+                format!("`{field}` is empty"),
+                "state it in one line of Chinese",
+            );
+        }
+    }
+    if rule.audiences.is_empty() {
+        report(
+            "audiences",
+            "no audience".into(),
+            "list `enterprise`, `regulator` or both",
+        );
+    }
+    if rule.sectors.is_empty() {
+        report("sectors", "no sector".into(), "list sector ids, or `[all]`");
+    }
+    for (index, sector) in rule.sectors.iter().enumerate() {
+        if sector != ALL_SECTORS && !sector_ids.contains(&sector.as_str()) {
+            let help = match crate::select::nearest(sector, sector_ids) {
+                Some(near) => format!("did you mean `{near}`? `checkgen sectors` lists the ids"),
+                None => "`checkgen sectors` lists the ids; use `all` for every sector".to_string(),
+            };
+            report(
+                &format!("sectors[{index}]"),
+                format!("unknown sector `{sector}`"),
+                &help,
+            );
+        }
+    }
+    let mut seen_levels = HashSet::new();
+    for (index, level) in rule.levels.iter().enumerate() {
+        if !(1..=5).contains(level) {
+            report(
+                &format!("levels[{index}]"),
+                format!("protection level {level} is outside 1–5"),
+                "levels are 1 to 5; leave `levels` out for a rule that applies at every level",
+            );
+        } else if !seen_levels.insert(level) {
+            report(
+                &format!("levels[{index}]"),
+                format!("level {level} is listed twice"),
+                "list each level once",
+            );
+        }
+    }
+    if rule.sources.is_empty() {
+        report(
+            "sources",
+            "no seed citation".into(),
+            "cite at least one `{doc, item, quote}` from seeds/",
+        );
+    }
+    for (index, source) in rule.sources.iter().enumerate() {
+        let field = format!("sources[{index}]");
+        let Some(doc) = seeds.doc(&source.doc) else {
+            report(
+                &format!("{field}.doc"),
+                format!("unknown seed document `{}`", source.doc),
+                &format!("seed ids are: {}", seeds.ids().join(", ")),
+            );
+            continue;
+        };
+        let Some(item) = doc.item(source.item) else {
+            let last = doc.items.last().map_or(0, |item| item.number);
+            report(
+                &format!("{field}.item"),
+                format!("{} has no item {}", source.doc, source.item),
+                &format!("its items are numbered 1 to {last}"),
+            );
+            continue;
+        };
+        if !item.contains_quote(&source.quote) {
+            report(&format!("{field}.quote"), format!("quote not found verbatim in {} item {}: “{}”", source.doc, source.item, source.quote), "copy the words from the seed text exactly; only NFKC-equivalent characters (e.g. , and ，) may differ");
+        }
+    }
+    if rule.is_for(Audience::Enterprise) && rule.self_check.is_empty() {
+        report(
+            "self_check",
+            "rule is for enterprises but has no self_check item".into(),
+            "add `self_check: [{question, evidence}]`, or drop `enterprise` from audiences",
+        );
+    }
+    if rule.is_for(Audience::Regulator) && rule.inspection.is_empty() {
+        report(
+            "inspection",
+            "rule is for regulators but has no inspection item".into(),
+            "add `inspection: [{item, method}]`, or drop `regulator` from audiences",
+        );
+    }
+    for (index, check) in rule.self_check.iter().enumerate() {
+        if check.question.trim().is_empty() || check.evidence.trim().is_empty() {
+            report(
+                &format!("self_check[{index}]"),
+                "question or evidence is empty".into(),
+                "ask 本单位是否…？ and name the 证明材料",
+            );
+        }
+    }
+    for (index, inspection) in rule.inspection.iter().enumerate() {
+        if inspection.item.trim().is_empty() {
+            report(
+                &format!("inspection[{index}].item"),
+                "inspection item is empty".into(),
+                "say what is inspected",
+            );
+        }
+        for method in inspection.method.split('、') {
+            if !METHODS.contains(&method.trim()) {
+                report(
+                    &format!("inspection[{index}].method"),
+                    format!("unknown inspection method `{method}`"),
+                    &format!("use {}, several joined by 、", METHODS.join(" / ")),
+                );
+            }
+        }
+    }
+    for (index, reference) in rule.references.iter().enumerate() {
+        let field = format!("references[{index}]");
+        if reference.instrument.trim().is_empty() {
+            report(
+                &format!("{field}.instrument"),
+                "instrument is empty".into(),
+                "name the instrument with its document number",
+            );
+        }
+        let Some(text_id) = &reference.text else {
+            continue;
+        };
+        let Some(text) = references::find(text_id) else {
+            let ids: Vec<&str> = references::embedded()
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect();
+            report(
+                &format!("{field}.text"),
+                format!("no reference text `{text_id}`"),
+                &format!("texts in references/: {}", ids.join(", ")),
+            );
+            continue;
+        };
+        let article = reference
+            .text_article
+            .as_deref()
+            .unwrap_or(&reference.article);
+        if text.article(article).is_none() {
+            report(
+                &format!("{field}.article"),
+                format!("{} has no {article}", text.title),
+                "check the article number against the text in references/",
+            );
+        } else if let Some(excerpt) = &reference.excerpt {
+            if !text.article_contains(article, excerpt) {
+                report(
+                    &format!("{field}.excerpt"),
+                    format!("excerpt not found in {} {article}: “{excerpt}”", text.title),
+                    "copy the words from that article exactly",
+                );
+            }
+        }
+    }
+}
+
+fn check_not_checkable(entry: &NotCheckable, seeds: &Seeds, problems: &mut Vec<Problem>) {
+    let mut report = |field: &str, message: String, help: &str| {
+        problems.push(Problem::new(entry.origin.locate(field), message).with_help(help));
+    };
+    if entry.reason.trim().is_empty() {
+        report(
+            "reason",
+            "reason is empty".into(),
+            "say why the sentence carries no checkable duty",
+        );
+    }
+    let Some(doc) = seeds.doc(&entry.doc) else {
+        report(
+            "doc",
+            format!("unknown seed document `{}`", entry.doc),
+            &format!("seed ids are: {}", seeds.ids().join(", ")),
+        );
+        return;
+    };
+    let Some(item) = doc.item(entry.item) else {
+        report(
+            "item",
+            format!("{} has no item {}", entry.doc, entry.item),
+            "check the item number in seeds/",
+        );
+        return;
+    };
+    match &entry.sentences {
+        SentenceSpec::Keyword(word) if word == "all" => {}
+        SentenceSpec::Keyword(word) => report(
+            "sentences",
+            format!("`{word}` is neither `all` nor a list of fragments"),
+            "write `sentences: all` or a list of verbatim fragments",
+        ),
+        SentenceSpec::Fragments(fragments) => {
+            let sentences = split_sentences(&item.text);
+            for (index, fragment) in fragments.iter().enumerate() {
+                let needle = crate::seeds::nfkc(fragment);
+                let hits = sentences
+                    .iter()
+                    .filter(|s| crate::seeds::nfkc(s).contains(&needle))
+                    .count();
+                if needle.trim().is_empty() || hits != 1 {
+                    let what = if hits == 0 {
+                        "is not found in"
+                    } else {
+                        "matches more than one sentence of"
+                    };
+                    report(
+                        &format!("sentences[{index}]"),
+                        format!(
+                            "fragment {what} {} item {}: “{fragment}”",
+                            entry.doc, entry.item
+                        ),
+                        "copy a verbatim part of exactly one sentence (sentences end at 。)",
+                    );
+                }
+            }
+        }
+    }
+}

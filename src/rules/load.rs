@@ -1,0 +1,292 @@
+//! Rule directories → `RuleSet`. The embedded defaults come first; each `--rules DIR` is a
+//! layer over them in which a rule with a known id replaces the earlier one and a new id adds
+//! a rule. Problems are collected, not returned at the first one, so `validate` can list them
+//! all; a rule that does not parse is left out and the others load.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::model::{Domain, NotCheckable, Origin, Rule, Sector, SourceFile};
+use crate::embedded;
+use crate::error::{Error, Location, Problem, Result};
+use crate::yaml::{self, Node, Positions};
+
+/// File names with a fixed meaning in a rules directory; every other `*.yaml` is a domain.
+pub const SECTORS_FILE: &str = "sectors.yaml";
+pub const NOT_CHECKABLE_FILE: &str = "not-checkable.yaml";
+
+/// Everything the rule files say, merged over all layers.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    /// Sections, sorted by their `order`.
+    pub domains: Vec<Domain>,
+    /// Rules in file order, domains in `domains` order.
+    pub rules: Vec<Rule>,
+    pub sectors: Vec<Sector>,
+    pub not_checkable: Vec<NotCheckable>,
+}
+
+impl RuleSet {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    pub fn sector(&self, id: &str) -> Option<&Sector> {
+        self.sectors.iter().find(|sector| sector.id == id)
+    }
+
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.domains.iter().find(|domain| domain.id == id)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DomainFile {
+    domain: String,
+    name: String,
+    #[serde(default = "default_order")]
+    order: i64,
+    #[serde(default)]
+    rules: Vec<Node>,
+}
+
+fn default_order() -> i64 {
+    100
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectorFile {
+    sectors: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotCheckableFile {
+    entries: Vec<Node>,
+}
+
+/// Loads the embedded defaults, then each directory in order over them.
+///
+/// Fails only when a directory cannot be read at all; everything wrong inside the files is a
+/// `Problem` in the returned list.
+pub fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Vec<Problem>)> {
+    let mut set = RuleSet::default();
+    let mut problems = Vec::new();
+    let defaults = embedded::RULES
+        .iter()
+        .map(|(name, text)| (format!("rules/{name}"), name.to_string(), text.to_string()))
+        .collect();
+    add_layer(&mut set, defaults, &mut problems);
+    for dir in dirs {
+        let files = read_dir(dir)?;
+        if files.is_empty() {
+            problems.push(
+                Problem::new(
+                    Location::new(dir.display().to_string(), 1, 1),
+                    "no rule files (*.yaml) in this directory",
+                )
+                .with_help("a rules directory holds domain files such as security.yaml"),
+            );
+        }
+        add_layer(&mut set, files, &mut problems);
+    }
+    set.domains.sort_by_key(|domain| domain.order);
+    let order: HashMap<&str, usize> = set
+        .domains
+        .iter()
+        .enumerate()
+        .map(|(index, domain)| (domain.id.as_str(), index))
+        .collect();
+    let mut rules = std::mem::take(&mut set.rules);
+    rules.sort_by_key(|rule| {
+        order
+            .get(rule.domain.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    set.rules = rules;
+    Ok((set, problems))
+}
+
+/// `(printed name, file name, text)` of every YAML file in `dir`, sorted by name.
+fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>> {
+    let read_error = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(read_error)? {
+        let path = entry.map_err(read_error)?.path();
+        let is_yaml = path
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml");
+        if !is_yaml || !path.is_file() {
+            continue;
+        }
+        let bytes = fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        // Invalid UTF-8 is reported by the YAML parser with its position.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        files.push((path.display().to_string(), name, text));
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Adds one layer: rules, sectors and not-checkable entries of one directory.
+fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: &mut Vec<Problem>) {
+    let mut first_seen: HashMap<String, Location> = HashMap::new();
+    for (printed, name, text) in files {
+        let file = Arc::new(SourceFile {
+            name: printed.clone(),
+            positions: Positions::of(&text),
+        });
+        let syntax = |err: yaml::YamlError| {
+            Problem::new(Location::new(&printed, err.line, err.column), err.message)
+        };
+        if name == SECTORS_FILE {
+            match yaml::parse::<SectorFile>(&text) {
+                Ok(parsed) => {
+                    for (index, node) in parsed.sectors.into_iter().enumerate() {
+                        let origin = origin(&file, format!("sectors[{index}]"));
+                        if let Some(mut sector) = typed::<Sector>(node, &origin, problems) {
+                            let location = origin.locate("id");
+                            sector.origin = origin;
+                            if !check_unique(
+                                "sector",
+                                &sector.id,
+                                location,
+                                &mut first_seen,
+                                problems,
+                            ) {
+                                continue;
+                            }
+                            match set.sectors.iter_mut().find(|s| s.id == sector.id) {
+                                Some(existing) => *existing = sector,
+                                None => set.sectors.push(sector),
+                            }
+                        }
+                    }
+                }
+                Err(err) => problems.push(syntax(err)),
+            }
+        } else if name == NOT_CHECKABLE_FILE {
+            match yaml::parse::<NotCheckableFile>(&text) {
+                Ok(parsed) => {
+                    for (index, node) in parsed.entries.into_iter().enumerate() {
+                        let origin = origin(&file, format!("entries[{index}]"));
+                        if let Some(mut entry) = typed::<NotCheckable>(node, &origin, problems) {
+                            entry.origin = origin;
+                            set.not_checkable.push(entry);
+                        }
+                    }
+                }
+                Err(err) => problems.push(syntax(err)),
+            }
+        } else {
+            match yaml::parse::<DomainFile>(&text) {
+                Ok(parsed) => {
+                    match set.domains.iter_mut().find(|d| d.id == parsed.domain) {
+                        Some(domain) => {
+                            domain.name = parsed.name;
+                            domain.order = parsed.order;
+                        }
+                        None => set.domains.push(Domain {
+                            id: parsed.domain.clone(),
+                            name: parsed.name,
+                            order: parsed.order,
+                        }),
+                    }
+                    for (index, node) in parsed.rules.into_iter().enumerate() {
+                        let origin = origin(&file, format!("rules[{index}]"));
+                        if let Some(mut rule) = typed::<Rule>(node, &origin, problems) {
+                            let location = origin.locate("id");
+                            rule.domain = parsed.domain.clone();
+                            rule.origin = origin;
+                            if !check_unique("rule", &rule.id, location, &mut first_seen, problems)
+                            {
+                                continue;
+                            }
+                            match set.rules.iter_mut().find(|r| r.id == rule.id) {
+                                Some(existing) => *existing = rule,
+                                None => set.rules.push(rule),
+                            }
+                        }
+                    }
+                }
+                Err(err) => problems.push(syntax(err)),
+            }
+        }
+    }
+}
+
+fn origin(file: &Arc<SourceFile>, path: String) -> Origin {
+    Origin {
+        file: Arc::clone(file),
+        path,
+    }
+}
+
+/// Deserializes one entry; on failure records a problem at the offending field if the message
+/// names one (`unknown field `titel``), else at the entry.
+fn typed<T: serde::de::DeserializeOwned>(
+    node: Node,
+    origin: &Origin,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    match node.into_typed::<T>() {
+        Ok(value) => Some(value),
+        Err(message) => {
+            let field = message
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(|field| format!("{field}@key"))
+                .unwrap_or_default();
+            let help = if message.starts_with("unknown field") {
+                "see docs/rule-format.md for the fields a rule may have"
+            } else {
+                "see docs/rule-format.md for the expected form"
+            };
+            problems.push(Problem::new(origin.locate(&field), message).with_help(help));
+            None
+        }
+    }
+}
+
+/// Within one layer an id may appear once (the first one is kept); across layers a repeat is
+/// a deliberate override. Returns whether this occurrence is the first in its layer.
+fn check_unique(
+    kind: &str,
+    id: &str,
+    location: Location,
+    first_seen: &mut HashMap<String, Location>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let key = format!("{kind}:{id}");
+    match first_seen.get(&key) {
+        Some(first) => {
+            problems.push(
+                Problem::new(location, format!("duplicate {kind} id `{id}`, first defined at {first}"))
+                    .with_help("give each one its own id; to replace a default rule, put it in a separate --rules directory"),
+            );
+            false
+        }
+        None => {
+            first_seen.insert(key, location);
+            true
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! The rule data model. Field order here is the order of `checkgen rules --format json`, a
+//! stable contract other tools read.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Location;
+use crate::yaml::Positions;
+
+/// Who a rule is for: the operator filling in a self-assessment (自查表) or the regulator
+/// filling in an inspection form (检查表).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Enterprise,
+    Regulator,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 2] = [Audience::Enterprise, Audience::Regulator];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Audience::Enterprise => "enterprise",
+            Audience::Regulator => "regulator",
+        }
+    }
+
+    /// The form's name in Chinese.
+    pub fn form_name(self) -> &'static str {
+        match self {
+            Audience::Enterprise => "自查表",
+            Audience::Regulator => "检查表",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.id() == text)
+    }
+}
+
+/// How much a rule weighs when a filled-in form is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// 关键项: a core legal duty, usually with a penalty attached.
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn weight(self) -> u32 {
+        match self {
+            Severity::High => 3,
+            Severity::Medium => 2,
+            Severity::Low => 1,
+        }
+    }
+
+    /// The label printed on forms.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::High => "关键项",
+            Severity::Medium => "一般项",
+            Severity::Low => "提示项",
+        }
+    }
+}
+
+/// A verbatim quote from a numbered item of a seed document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// Seed id (`shandong-2014`).
+    pub doc: String,
+    /// Item number within the seed (`16`).
+    pub item: u32,
+    pub quote: String,
+}
+
+/// A national instrument that gives the seed clause its concrete content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub instrument: String,
+    #[serde(default)]
+    pub article: String,
+    /// What the article requires, in brief.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Id of a text in `references/` the article is checked against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The article's number in that text, when the instrument has since been renumbered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_article: Option<String>,
+    /// A verbatim phrase of that article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+}
+
+/// A question the operator answers about itself, and what proves the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelfCheck {
+    pub question: String,
+    pub evidence: String,
+}
+
+/// What a regulator inspects, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inspection {
+    pub item: String,
+    /// One or more of 查阅文档 / 现场核查 / 人员访谈 / 技术检测, joined by 、.
+    pub method: String,
+}
+
+/// The inspection methods a form may name.
+pub const METHODS: [&str; 4] = ["查阅文档", "现场核查", "人员访谈", "技术检测"];
+
+/// One duty, traced to its seed clause and the instruments that give it content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// Set from the file's `domain`, not written per rule.
+    #[serde(skip_deserializing)]
+    pub domain: String,
+    pub title: String,
+    pub obligation: String,
+    pub sources: Vec<Citation>,
+    pub sectors: Vec<String>,
+    /// Protection levels (安全保护等级, 1–5) the rule applies to; empty means any level.
+    #[serde(default)]
+    pub levels: Vec<u8>,
+    pub audiences: Vec<Audience>,
+    #[serde(default)]
+    pub self_check: Vec<SelfCheck>,
+    #[serde(default)]
+    pub inspection: Vec<Inspection>,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    pub severity: Severity,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Rule {
+    pub fn applies_to_sector(&self, sector: &str) -> bool {
+        self.sectors.iter().any(|s| s == "all" || s == sector)
+    }
+
+    pub fn applies_to_level(&self, level: u8) -> bool {
+        self.levels.is_empty() || self.levels.contains(&level)
+    }
+
+    pub fn is_for(&self, audience: Audience) -> bool {
+        self.audiences.contains(&audience)
+    }
+
+    /// Where a field of this rule stands in its file (`sources[0].quote`, or "" for the rule).
+    pub fn locate(&self, field: &str) -> Location {
+        self.origin.locate(field)
+    }
+}
+
+/// Where something was read from: its file and its path within the file.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    pub path: String,
+}
+
+impl Origin {
+    pub fn locate(&self, field: &str) -> Location {
+        let path = match (self.path.is_empty(), field.is_empty()) {
+            (_, true) => self.path.clone(),
+            (true, false) => field.to_string(),
+            (false, false) if field.starts_with('[') => format!("{}{field}", self.path),
+            (false, false) => format!("{}.{field}", self.path),
+        };
+        let (line, column) = self.file.positions.get(&path);
+        Location::new(&self.file.name, line, column)
+    }
+}
+
+/// A file rules were read from: its name as printed in diagnostics, and node positions.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFile {
+    pub name: String,
+    pub positions: Positions,
+}
+
+/// A section of the checklists: one domain file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    pub order: i64,
+}
+
+/// An entry of the sector catalog.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sector {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Seed sentences that carry no checkable duty, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotCheckable {
+    pub doc: String,
+    pub item: u32,
+    pub sentences: SentenceSpec,
+    pub reason: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Which sentences of an item an entry covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SentenceSpec {
+    /// `all` (any other word is reported by `validate`).
+    Keyword(String),
+    /// Verbatim fragments, each identifying one sentence.
+    Fragments(Vec<String>),
+}

@@ -1,0 +1,371 @@
+//! `Checklist` → `ChecklistView`: the serialize-only view model handed to templates. This file
+//! is the template contract: every field a template can use is here and documented, and the
+//! README's template section is written from it. Fields are only ever added, never renamed.
+
+use serde::Serialize;
+
+use crate::rules::{Audience, Inspection, Reference, Rule, RuleSet, SelfCheck};
+use crate::seeds::Seeds;
+use crate::select::Checklist;
+
+/// Values about the organisation a form is for, given by the user (escaped on output).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OrgView {
+    /// 单位名称, or empty when not given (the form then leaves a blank to fill in).
+    pub name: String,
+    /// 统一社会信用代码, checked (GB 32100-2015), or empty.
+    pub credit_code: String,
+}
+
+/// A sector of the selection.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorView {
+    pub id: String,
+    /// Chinese name (`基础电信业务`).
+    pub name: String,
+    pub description: String,
+}
+
+/// A seed document cited by the checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    pub id: String,
+    pub title: String,
+    pub issuer: String,
+    /// Document number (文号), empty when the text states none.
+    pub number: String,
+    /// Short name used in citations (`鲁政办发〔2014〕9号`).
+    pub short: String,
+}
+
+/// One seed citation of an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub doc: String,
+    /// Short name of the document.
+    pub doc_short: String,
+    pub item: u32,
+    /// The verbatim quote.
+    pub quote: String,
+    /// `鲁政办发〔2014〕9号第16项`.
+    pub citation: String,
+}
+
+/// One national instrument cited by an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    pub instrument: String,
+    pub article: String,
+    /// What the article requires, in brief; empty when the rule gives no note.
+    pub note: String,
+    /// `《信息安全等级保护管理办法》（公通字〔2007〕43号）第十五条`.
+    pub citation: String,
+}
+
+/// One numbered item (one rule) of the checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    /// 序号, 1..n across the whole checklist.
+    pub no: usize,
+    /// Rule id (`SEC-003`).
+    pub id: String,
+    pub title: String,
+    pub obligation: String,
+    /// `high` | `medium` | `low`.
+    pub severity: String,
+    /// 关键项 | 一般项 | 提示项.
+    pub severity_label: String,
+    /// Scoring weight: 3, 2 or 1.
+    pub weight: u32,
+    /// Protection levels the rule applies to; empty = any.
+    pub levels: Vec<u8>,
+    /// `第三级`, `第二级及以上`, or empty when the rule applies at every level.
+    pub levels_label: String,
+    /// Self-assessment questions and evidence (enterprise forms).
+    pub self_check: Vec<SelfCheck>,
+    /// What is inspected and how (regulator forms).
+    pub inspection: Vec<Inspection>,
+    /// The distinct inspection methods of the item, joined by 、.
+    pub methods: String,
+    pub sources: Vec<SourceView>,
+    pub references: Vec<ReferenceView>,
+    /// Seed citations then instrument citations, joined by ；: the 依据 column.
+    pub basis: String,
+}
+
+/// A section: the items of one domain.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Chinese ordinal (`一`, `二`, …).
+    pub number: String,
+    /// Domain id (`security`).
+    pub domain: String,
+    /// Section heading (`信息安全与等级保护`).
+    pub name: String,
+    pub items: Vec<ItemView>,
+}
+
+/// Everything a checklist template sees as `view`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistView {
+    /// The form's title (`信息消费领域合规自查表`).
+    pub title: String,
+    /// `自查表` | `检查表`.
+    pub form_name: String,
+    /// `enterprise` | `regulator`.
+    pub audience: String,
+    pub sectors: Vec<SectorView>,
+    /// Sector names joined by 、.
+    pub sector_names: String,
+    /// Protection level asked for, or null.
+    pub level: Option<u8>,
+    /// `第三级`, or empty when no level was given.
+    pub level_label: String,
+    pub org: OrgView,
+    /// Form number for issued forms; empty otherwise.
+    pub form_number: String,
+    pub sections: Vec<SectionView>,
+    pub item_count: usize,
+    /// Number of 关键项.
+    pub key_item_count: usize,
+    /// Seed documents, whether or not an item cites them.
+    pub documents: Vec<DocumentView>,
+}
+
+/// Things about the run rather than the checklist, seen by templates as `meta`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub checkgen_version: String,
+    /// `2026-11-23`, from `SOURCE_DATE_EPOCH` when set.
+    pub date: String,
+}
+
+impl Meta {
+    pub fn now() -> Meta {
+        Meta {
+            checkgen_version: env!("CARGO_PKG_VERSION").to_string(),
+            date: crate::date::iso_date(crate::date::timestamp()),
+        }
+    }
+}
+
+const CHINESE_DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// 1 → 一, 12 → 十二, 20 → 二十 (enough for section numbers).
+pub fn chinese_number(n: usize) -> String {
+    match n {
+        0..=9 => CHINESE_DIGITS[n].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { CHINESE_DIGITS[n - 10] }),
+        20..=99 => format!(
+            "{}十{}",
+            CHINESE_DIGITS[n / 10],
+            if n % 10 == 0 {
+                ""
+            } else {
+                CHINESE_DIGITS[n % 10]
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+/// `第三级`.
+pub fn level_name(level: u8) -> String {
+    format!("第{}级", chinese_number(level as usize))
+}
+
+/// Labels a level list: `第三级`, `第二级及以上`, `第三级、第四级`; empty for any level.
+pub fn levels_label(levels: &[u8]) -> String {
+    let mut sorted = levels.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let contiguous_to_top =
+        sorted.last() == Some(&5) && sorted.windows(2).all(|pair| pair[1] == pair[0] + 1);
+    match sorted.as_slice() {
+        [] | [1, 2, 3, 4, 5] => String::new(),
+        [only] => level_name(*only),
+        [first, ..] if contiguous_to_top => format!("{}及以上", level_name(*first)),
+        _ => sorted
+            .iter()
+            .map(|l| level_name(*l))
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
+}
+
+/// Builds the view of a checklist.
+pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) -> ChecklistView {
+    let selection = &checklist.selection;
+    let sectors: Vec<SectorView> = selection
+        .sectors
+        .iter()
+        .filter_map(|id| set.sector(id))
+        .map(|s| SectorView {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+        })
+        .collect();
+    let mut no = 0;
+    let sections: Vec<SectionView> = checklist
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(index, section)| SectionView {
+            number: chinese_number(index + 1),
+            domain: section.domain.id.clone(),
+            name: section.domain.name.clone(),
+            items: section
+                .rules
+                .iter()
+                .map(|rule| {
+                    no += 1;
+                    item(rule, no, seeds)
+                })
+                .collect(),
+        })
+        .collect();
+    let items = || sections.iter().flat_map(|s| s.items.iter());
+    let title = match selection.audience {
+        Audience::Enterprise => "信息消费领域安全与市场秩序合规自查表",
+        Audience::Regulator => "信息消费领域安全与市场秩序监督检查表",
+    };
+    ChecklistView {
+        title: title.to_string(),
+        form_name: selection.audience.form_name().to_string(),
+        audience: selection.audience.id().to_string(),
+        sector_names: sectors
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+        sectors,
+        level: selection.level,
+        level_label: selection.level.map(level_name).unwrap_or_default(),
+        org,
+        form_number: String::new(),
+        item_count: items().count(),
+        key_item_count: items().filter(|i| i.severity == "high").count(),
+        sections,
+        documents: seeds
+            .docs
+            .iter()
+            .map(|doc| DocumentView {
+                id: doc.info.id.clone(),
+                title: doc.info.title.clone(),
+                issuer: doc.info.issuer.clone(),
+                number: doc.info.number.clone().unwrap_or_default(),
+                short: doc.info.short.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
+    let sources: Vec<SourceView> = rule
+        .sources
+        .iter()
+        .map(|source| {
+            let doc_short = seeds
+                .doc(&source.doc)
+                .map_or_else(|| source.doc.clone(), |doc| doc.info.short.clone());
+            SourceView {
+                citation: format!("{doc_short}第{}项", source.item),
+                doc: source.doc.clone(),
+                doc_short,
+                item: source.item,
+                quote: source.quote.clone(),
+            }
+        })
+        .collect();
+    let references: Vec<ReferenceView> = rule.references.iter().map(reference).collect();
+    let mut methods: Vec<&str> = Vec::new();
+    for method in rule.inspection.iter().flat_map(|i| i.method.split('、')) {
+        let method = method.trim();
+        if !methods.contains(&method) {
+            methods.push(method);
+        }
+    }
+    let basis = sources
+        .iter()
+        .map(|s| s.citation.clone())
+        .chain(grouped_citations(&rule.references))
+        .collect::<Vec<_>>()
+        .join("；");
+    ItemView {
+        no,
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        obligation: rule.obligation.clone(),
+        severity: format!("{:?}", rule.severity).to_lowercase(),
+        severity_label: rule.severity.label().to_string(),
+        weight: rule.severity.weight(),
+        levels: rule.levels.clone(),
+        levels_label: levels_label(&rule.levels),
+        self_check: rule.self_check.clone(),
+        inspection: rule.inspection.clone(),
+        methods: methods.join("、"),
+        sources,
+        references,
+        basis,
+    }
+}
+
+/// References of the same instrument merged into one citation: `《电信条例》第三十条、第四十一条`.
+fn grouped_citations(references: &[Reference]) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for reference in references {
+        let instrument = reference.instrument.trim();
+        match groups.iter_mut().find(|(name, _)| *name == instrument) {
+            Some((_, articles)) => articles.push(&reference.article),
+            None => groups.push((instrument, vec![&reference.article])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(instrument, articles)| {
+            let articles: Vec<&str> = articles.into_iter().filter(|a| !a.is_empty()).collect();
+            format!("{}{}", titled(instrument), articles.join("、"))
+        })
+        .collect()
+}
+
+/// `《网络安全法》第二十三条`: the instrument in title marks unless it already carries them.
+fn reference(reference: &Reference) -> ReferenceView {
+    let instrument = reference.instrument.trim();
+    ReferenceView {
+        citation: format!("{}{}", titled(instrument), reference.article),
+        instrument: instrument.to_string(),
+        article: reference.article.clone(),
+        note: reference.note.clone().unwrap_or_default(),
+    }
+}
+
+/// The instrument's name in title marks (`《…》（文号）`); standards (GB/T) stay bare.
+fn titled(instrument: &str) -> String {
+    if instrument.starts_with('《') || instrument.starts_with("GB") {
+        instrument.to_string()
+    } else {
+        match instrument.find('（') {
+            Some(at) => format!("《{}》{}", &instrument[..at], &instrument[at..]),
+            None => format!("《{instrument}》"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numbers_and_levels() {
+        assert_eq!(chinese_number(1), "一");
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(14), "十四");
+        assert_eq!(chinese_number(21), "二十一");
+        assert_eq!(levels_label(&[2, 3, 4, 5]), "第二级及以上");
+        assert_eq!(levels_label(&[4]), "第四级");
+        assert_eq!(levels_label(&[3, 4]), "第三级、第四级");
+        assert_eq!(levels_label(&[1, 2, 3, 4, 5]), "");
+    }
+}
