@@ -12,7 +12,8 @@
 //! 5. [`template`]: tera templates → Markdown.
 //! 6. [`render`]: Markdown → PDF.
 //!
-//! [`generate`] drives the steps for one form or a batch.
+//! [`generate`] drives the steps for one form or a batch; [`trace`] maps every seed sentence
+//! to the rules that quote it.
 
 pub mod credit_code;
 pub mod date;
@@ -26,6 +27,7 @@ pub mod rules;
 pub mod seeds;
 pub mod select;
 pub mod template;
+pub mod trace;
 pub mod view;
 mod yaml;
 

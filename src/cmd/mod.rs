@@ -4,6 +4,7 @@ mod args;
 mod generate;
 mod rules;
 mod sectors;
+mod trace;
 mod validate;
 
 use std::process::ExitCode;
@@ -41,6 +42,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
     Generate(generate::Args),
+    /// Show which seed sentences each rule covers, the gaps, and coverage per document
+    Trace(trace::Args),
 }
 
 /// Runs the command; `Ok` carries the exit code for outcomes that are not errors.
@@ -50,5 +53,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rules(args) => rules::run(&cli.rules, args),
         Command::Validate(args) => validate::run(&cli.rules, args),
         Command::Generate(args) => generate::run(&cli.rules, args),
+        Command::Trace(args) => trace::run(&cli.rules, args),
     }
 }

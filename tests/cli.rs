@@ -1,0 +1,193 @@
+//! The command line as a user meets it: exit codes, error messages, files written.
+
+mod common;
+
+use common::{checkgen, checkgen_in, code, stderr, stdout};
+
+#[test]
+fn validate_passes_on_the_shipped_rules() {
+    let output = checkgen(&["validate"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("ok: "));
+    assert!(stderr(&output).is_empty());
+}
+
+#[test]
+fn validate_reports_every_fault_with_its_position() {
+    let output = checkgen(&["validate", "--rules", "tests/fixtures/rules/broken"]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    let file = "tests/fixtures/rules/broken/security.yaml";
+    assert!(
+        err.contains(&format!("{file}:30:24: TST-002: unknown sector `telcom`")),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `telecom`?"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{file}:36:16: TST-002: quote not found verbatim in yantai-2014 item 29"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{file}:40:9: duplicate rule id `TST-001`, first defined at {file}:7:9"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("tests/fixtures/rules/broken/syntax.yaml:6:1: "),
+        "{err}"
+    );
+    assert!(err.contains("error: 4 problems found"), "{err}");
+}
+
+#[test]
+fn validate_survives_garbage_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [&[u8]; 6] = [
+        b"",
+        b"\xff\xfe\x00garbage\x80",
+        b"- just\n- a list\n",
+        b"domain: x\nname: y\nrules: 7\n",
+        b"domain: x\nname: y\nrules:\n  - 42\n  - id: [1, 2]\n",
+        b"sectors: {id: 1}\n",
+    ];
+    for (index, bytes) in cases.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("case{index}.yaml")), bytes).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("not-checkable.yaml"),
+        "entries:\n  - doc: nowhere\n    item: 0\n    sentences: some\n    reason: ''\n",
+    )
+    .unwrap();
+    let output = checkgen(&["validate", "--rules", dir.path().to_str().unwrap()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let err = stderr(&output);
+    for index in 0..6 {
+        assert!(
+            err.contains(&format!("case{index}.yaml:")),
+            "case {index} not reported: {err}"
+        );
+    }
+    assert!(err.contains("unknown seed document `nowhere`"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn rule_packs_add_rules_over_the_defaults() {
+    let output = checkgen(&[
+        "rules",
+        "--rules",
+        "tests/fixtures/rules/pack",
+        "--sector",
+        "telecom",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"LOC-001"));
+    assert!(ids.len() > 10, "defaults are kept: {ids:?}");
+}
+
+#[test]
+fn unknown_sector_is_a_usage_error_with_a_suggestion() {
+    let output = checkgen(&[
+        "generate",
+        "--sector",
+        "telcom",
+        "--audience",
+        "enterprise",
+        "--out",
+        "/nonexistent",
+    ]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(err.contains("unknown sector `telcom`"), "{err}");
+    assert!(err.contains("did you mean `telecom`?"), "{err}");
+}
+
+#[test]
+fn bad_level_is_a_usage_error() {
+    for level in ["0", "6", "three"] {
+        let output = checkgen(&[
+            "generate",
+            "--sector",
+            "telecom",
+            "--audience",
+            "enterprise",
+            "--level",
+            level,
+        ]);
+        assert_eq!(code(&output), 2, "level {level}");
+        assert!(stderr(&output).contains("--level"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn missing_rules_dir_names_the_directory() {
+    let output = checkgen(&["validate", "--rules", "no/such/dir"]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    assert!(err.contains("cannot read no/such/dir"), "{err}");
+    assert!(err.contains("check that the path exists"), "{err}");
+}
+
+#[test]
+fn invalid_credit_code_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = checkgen_in(
+        dir.path(),
+        &[
+            "generate",
+            "--sector",
+            "telecom",
+            "--audience",
+            "regulator",
+            "--credit-code",
+            "91350100M000100Y44",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("check character is `4` but should be `3`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn generate_all_writes_two_forms_per_sector_from_any_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = checkgen_in(dir.path(), &["generate", "--all", "--format", "md"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let sectors = checkgen(&["sectors", "--format", "json"]);
+    let sectors: serde_json::Value = serde_json::from_str(&stdout(&sectors)).unwrap();
+    for sector in sectors.as_array().unwrap() {
+        let id = sector["id"].as_str().unwrap();
+        for audience in ["enterprise", "regulator"] {
+            let path = dir.path().join("out").join(format!("{id}-{audience}.md"));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{} missing", path.display()));
+            assert!(text.starts_with("# "), "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&checkgen(&["generate"])), 2);
+    assert_eq!(
+        code(&checkgen(&["generate", "--all", "--sector", "telecom"])),
+        2
+    );
+    assert_eq!(code(&checkgen(&["frobnicate"])), 2);
+}

@@ -1,0 +1,33 @@
+//! Helpers shared by the integration tests: running the real binary.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `checkgen` with `args` in `dir`, with a fixed SOURCE_DATE_EPOCH.
+pub fn checkgen_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_checkgen"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1795392000")
+        .output()
+        .expect("the checkgen binary runs")
+}
+
+/// Runs `checkgen` from the crate root.
+pub fn checkgen(args: &[&str]) -> Output {
+    checkgen_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
