@@ -159,7 +159,7 @@ pub fn chinese_number(n: usize) -> String {
         20..=99 => format!(
             "{}十{}",
             CHINESE_DIGITS[n / 10],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 CHINESE_DIGITS[n % 10]
@@ -286,12 +286,17 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
             methods.push(method);
         }
     }
-    let basis = sources
+    let mut basis: Vec<String> = Vec::new();
+    for citation in sources
         .iter()
         .map(|s| s.citation.clone())
         .chain(grouped_citations(&rule.references))
-        .collect::<Vec<_>>()
-        .join("；");
+    {
+        if !basis.contains(&citation) {
+            basis.push(citation);
+        }
+    }
+    let basis = basis.join("；");
     ItemView {
         no,
         id: rule.id.clone(),
@@ -341,9 +346,11 @@ fn reference(reference: &Reference) -> ReferenceView {
     }
 }
 
-/// The instrument's name in title marks (`《…》（文号）`); standards (GB/T) stay bare.
+/// The instrument's name in title marks (`《…》（文号）`); standards (GB/T) and bare document
+/// numbers (`公网安〔2025〕1001号`) stay as they are.
 fn titled(instrument: &str) -> String {
-    if instrument.starts_with('《') || instrument.starts_with("GB") {
+    let name = instrument.split('（').next().unwrap_or(instrument);
+    if instrument.starts_with('《') || instrument.starts_with("GB") || name.contains('〔') {
         instrument.to_string()
     } else {
         match instrument.find('（') {
