@@ -9,7 +9,8 @@ use checkgen::rules::{self, Audience};
 use checkgen::seeds::Seeds;
 use checkgen::view::levels_label;
 
-const MARKER: &str = "<!-- The listing below is generated from rules/*.yaml by tests/review.rs. -->";
+const MARKER: &str =
+    "<!-- The listing below is generated from rules/*.yaml by tests/review.rs. -->";
 
 fn listing() -> String {
     let set = rules::load_checked(&[]).unwrap();
@@ -17,7 +18,14 @@ fn listing() -> String {
     let mut md = String::new();
     for (index, domain) in set.domains.iter().enumerate() {
         let rules: Vec<_> = set.rules.iter().filter(|r| r.domain == domain.id).collect();
-        let _ = writeln!(md, "\n## {}、{}（{}，{} 条）", checkgen::view::chinese_number(index + 1), domain.name, domain.id, rules.len());
+        let _ = writeln!(
+            md,
+            "\n## {}、{}（{}，{} 条）",
+            checkgen::view::chinese_number(index + 1),
+            domain.name,
+            domain.id,
+            rules.len()
+        );
         for rule in rules {
             let _ = writeln!(md, "\n### {} {}\n", rule.id, rule.title);
             let _ = writeln!(md, "- 义务：{}", rule.obligation);
@@ -42,16 +50,26 @@ fn listing() -> String {
                 rule.severity.label()
             );
             for source in &rule.sources {
-                let short = seeds.doc(&source.doc).map_or(source.doc.as_str(), |d| d.info.short.as_str());
-                let _ = writeln!(md, "- 政策依据：{short}第{}项“{}”", source.item, source.quote);
+                let short = seeds
+                    .doc(&source.doc)
+                    .map_or(source.doc.as_str(), |d| d.info.short.as_str());
+                let _ = writeln!(
+                    md,
+                    "- 政策依据：{short}第{}项“{}”",
+                    source.item, source.quote
+                );
             }
             for reference in &rule.references {
-                let mut line = format!("- 法规依据：{} {}", reference.instrument, reference.article);
+                let mut line =
+                    format!("- 法规依据：{} {}", reference.instrument, reference.article);
                 if let Some(note) = &reference.note {
                     let _ = write!(line, "：{note}");
                 }
                 if let Some(text) = &reference.text {
-                    let article = reference.text_article.as_deref().unwrap_or(&reference.article);
+                    let article = reference
+                        .text_article
+                        .as_deref()
+                        .unwrap_or(&reference.article);
                     let _ = write!(line, "（已对照 references/{text}.md {article} 核验");
                     if let Some(excerpt) = &reference.excerpt {
                         let _ = write!(line, "：“{excerpt}”");
@@ -69,13 +87,21 @@ fn listing() -> String {
 fn rules_review_lists_every_shipped_rule() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules-review.md");
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    let head = current.split(MARKER).next().unwrap_or_default().trim_end().to_string();
+    let head = current
+        .split(MARKER)
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string();
     let expected = format!("{head}\n\n{MARKER}\n{}", listing());
     if std::env::var_os("CHECKGEN_UPDATE_DOCS").is_some() {
         std::fs::write(path, &expected).unwrap();
         return;
     }
-    assert!(current.contains(MARKER), "docs/rules-review.md lacks the marker line");
+    assert!(
+        current.contains(MARKER),
+        "docs/rules-review.md lacks the marker line"
+    );
     assert!(
         current == expected,
         "docs/rules-review.md is out of date: run `CHECKGEN_UPDATE_DOCS=1 cargo test --test review`"
