@@ -68,14 +68,14 @@ pub enum Error {
     #[diagnostic(help("fix the problems listed above; `checkgen validate` lists them all"))]
     Rules { problems: Vec<Problem> },
 
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     #[diagnostic(help("check that the path exists and is readable"))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
 
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     #[diagnostic(help("check that the output directory exists and is writable"))]
     Write {
         path: PathBuf,
