@@ -208,3 +208,124 @@ fn golden_regulator_ecommerce() {
         OrgView::default()
     ));
 }
+
+/// (sectors, audience, level, rules that must be on the form, rules that must not).
+type Expectation<'a> = (
+    &'a [&'a str],
+    Audience,
+    Option<u8>,
+    &'a [&'a str],
+    &'a [&'a str],
+);
+
+#[test]
+fn each_sector_gets_what_its_instruments_name() {
+    use Audience::{Enterprise, Regulator};
+    let cases: &[Expectation] = &[
+        // Tariff filing, 工信部令第24号 (complaints in 15 days, yearly self-inspection), licence.
+        (
+            &["telecom"],
+            Enterprise,
+            None,
+            &["MKT-018", "PRI-009", "PRI-016", "MKT-020", "MKT-024"],
+            &["TRU-009", "INF-001"],
+        ),
+        (
+            &["info_services"],
+            Enterprise,
+            Some(2),
+            &["MKT-018", "PRI-015", "MKT-019", "MKT-020", "SEC-003"],
+            &["SEC-005"],
+        ),
+        (
+            &["ecommerce"],
+            Enterprise,
+            None,
+            &["MKT-007", "MKT-021", "PRI-013"],
+            &["MKT-018", "TRU-009"],
+        ),
+        // Payment-business licence, facility certification, reserve funds, real-name.
+        (
+            &["payment"],
+            Enterprise,
+            Some(3),
+            &[
+                "TRU-009", "TRU-010", "TRU-011", "TRU-012", "SEC-005", "SEC-007",
+            ],
+            &["SEC-006", "TRU-002"],
+        ),
+        (
+            &["ecert"],
+            Enterprise,
+            None,
+            &["TRU-002", "TRU-003", "TRU-004"],
+            &["TRU-009"],
+        ),
+        (
+            &["credit"],
+            Enterprise,
+            None,
+            &["TRU-017", "TRU-018", "TRU-021"],
+            &["TRU-009"],
+        ),
+        (
+            &["egov"],
+            Enterprise,
+            Some(3),
+            &["SEC-020", "SEC-003", "PRI-024"],
+            &["MKT-001", "PRI-001"],
+        ),
+        (
+            &["gov_classified"],
+            Regulator,
+            None,
+            &["SEC-024", "SEC-025"],
+            &["SEC-003", "MKT-001"],
+        ),
+        (
+            &["construction"],
+            Enterprise,
+            None,
+            &["INF-001"],
+            &["MKT-018"],
+        ),
+        // Police inspection: yearly at level 3, half-yearly at level 4.
+        (
+            &["internet"],
+            Regulator,
+            Some(3),
+            &["SEC-028"],
+            &["SEC-029", "SEC-027"],
+        ),
+        (
+            &["internet"],
+            Regulator,
+            Some(4),
+            &["SEC-029"],
+            &["SEC-028"],
+        ),
+        (
+            &["internet"],
+            Regulator,
+            Some(1),
+            &[],
+            &["SEC-003", "SEC-027", "SEC-028", "SEC-029", "SEC-031"],
+        ),
+    ];
+    let set = shipped();
+    for (sectors, audience, level, present, absent) in cases {
+        let selected = ids(&set, sectors, *audience, *level);
+        for id in *present {
+            assert!(
+                selected.contains(&id.to_string()),
+                "{sectors:?} {audience:?} L{level:?} lacks {id}"
+            );
+        }
+        for id in *absent {
+            assert!(
+                !selected.contains(&id.to_string()),
+                "{sectors:?} {audience:?} L{level:?} has {id}"
+            );
+        }
+    }
+}
