@@ -89,6 +89,10 @@ pub enum Error {
         help: Option<String>,
     },
 
+    #[error("cannot produce the PDF: {message}")]
+    #[diagnostic(help("this is a fault of checkgen, not of the input: please report it with the Markdown that triggers it"))]
+    Pdf { message: String },
+
     #[error("template {name}: {message}")]
     #[diagnostic(help(
         "check the template against the context documented in the README (`view`, `meta`)"

@@ -9,11 +9,13 @@ use tera::Tera;
 
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
+use crate::pdf::Orientation;
+use crate::render::RenderContext;
 use crate::rules::{Audience, RuleSet};
 use crate::seeds::Seeds;
 use crate::select::{self, Selection};
 use crate::template;
-use crate::view::{self, Meta, OrgView};
+use crate::view::{self, ChecklistView, Meta, OrgView};
 
 /// Output formats of `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,19 +40,58 @@ pub struct Job {
     pub org: OrgView,
 }
 
-/// Renders the Markdown of one form.
-pub fn markdown(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<String> {
+/// One form: its view model and its Markdown.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub view: ChecklistView,
+    pub markdown: String,
+}
+
+/// Builds the view of one form and renders its Markdown.
+pub fn form(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
     let checklist = select::checklist(set, &job.selection);
     let view = view::build(set, &checklist, job.org.clone(), Seeds::embedded());
-    template::render(
+    let markdown = template::render(
         tera,
         template::name_for(job.selection.audience),
         &view,
         meta,
-    )
+    )?;
+    Ok(Form { view, markdown })
 }
 
-/// Produces one form in every requested format under `out`; returns the files written.
+/// Renders the Markdown of one form.
+pub fn markdown(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<String> {
+    form(set, tera, job, meta).map(|form| form.markdown)
+}
+
+/// What one job wrote, and the warnings to show for it.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub paths: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// The PDF of a form: its title, subject and keywords say which form it is.
+fn form_pdf(form: &Form, selection: &Selection) -> Result<crate::render::Rendered> {
+    let view = &form.view;
+    let mut subject = format!("{}：{}", view.form_name, view.sector_names);
+    if !view.level_label.is_empty() {
+        subject.push_str(&format!("，安全保护等级{}", view.level_label));
+    }
+    let mut keywords = selection.sectors.clone();
+    keywords.push(selection.audience.id().to_string());
+    crate::render::pdf(&RenderContext {
+        markdown: &form.markdown,
+        title: format!("{}（{}）", view.title, view.sector_names),
+        subject,
+        keywords,
+        orientation: Orientation::Auto,
+    })
+}
+
+/// Produces one form in every requested format under `out`. Every output is rendered before
+/// any is written, so a failure leaves no half-set behind.
 pub fn write_job(
     set: &RuleSet,
     tera: &Tera,
@@ -58,18 +99,25 @@ pub fn write_job(
     formats: &[Format],
     out: &Path,
     meta: &Meta,
-) -> Result<Vec<PathBuf>> {
-    let markdown = markdown(set, tera, job, meta)?;
+) -> Result<Written> {
+    let form = form(set, tera, job, meta)?;
     let stem = job.selection.file_stem();
-    let mut written = Vec::new();
+    let mut written = Written::default();
+    let mut outputs = Vec::new();
     for format in formats {
-        let path = out.join(format!("{stem}.{}", format.extension()));
         let bytes = match format {
-            Format::Markdown => markdown.clone().into_bytes(),
-            Format::Pdf => crate::render::pdf_for_form(&markdown, &job.selection, set)?,
+            Format::Markdown => form.markdown.clone().into_bytes(),
+            Format::Pdf => {
+                let rendered = form_pdf(&form, &job.selection)?;
+                written.warnings.extend(rendered.warnings);
+                rendered.bytes
+            }
         };
+        outputs.push((out.join(format!("{stem}.{}", format.extension())), bytes));
+    }
+    for (path, bytes) in outputs {
         write_atomic(&path, &bytes)?;
-        written.push(path);
+        written.paths.push(path);
     }
     Ok(written)
 }
@@ -99,7 +147,7 @@ pub fn write_all(
     formats: &[Format],
     out: &Path,
     meta: &Meta,
-) -> Vec<Result<Vec<PathBuf>, Error>> {
+) -> Vec<Result<Written, Error>> {
     jobs.par_iter()
         .map(|job| write_job(set, tera, job, formats, out, meta))
         .collect()

@@ -10,7 +10,8 @@
 //! 3. [`select`]: sectors × audience × protection level → an ordered [`select::Checklist`].
 //! 4. [`view`]: the checklist → the view model templates see (the template contract).
 //! 5. [`template`]: tera templates → Markdown.
-//! 6. [`render`]: Markdown → PDF.
+//! 6. [`render`]: Markdown → PDF: [`layout`] places everything on pages (fonts from
+//!    [`fonts`]), [`pdf`] writes them with the font subset and embedded.
 //!
 //! [`generate`] drives the steps for one form or a batch; [`trace`] maps every seed sentence
 //! to the rules that quote it.
@@ -19,8 +20,11 @@ pub mod credit_code;
 pub mod date;
 pub mod embedded;
 pub mod error;
+pub mod fonts;
 pub mod generate;
+pub mod layout;
 pub mod output;
+pub mod pdf;
 pub mod references;
 pub mod render;
 pub mod rules;

@@ -22,6 +22,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .map_err(error)?;
     file.write_all(bytes).map_err(error)?;
+    // A temporary file is private (0600); the output keeps the mode of the file it replaces,
+    // or gets the usual 0644 of a new document.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|existing| existing.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        file.as_file().set_permissions(permissions).map_err(error)?;
+    }
     file.as_file().sync_all().map_err(error)?;
     file.persist(path).map_err(|err| error(err.error))?;
     Ok(())

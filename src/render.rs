@@ -1,13 +1,69 @@
-//! The seam between Markdown and PDF: what a form's PDF is told about itself.
+//! The seam between Markdown and PDF: a `RenderContext` says what the PDF is told about itself
+//! (title, subject, keywords, date, orientation); [`pdf`] lays the Markdown out and writes it.
+//! `generate` and `checkgen render FILE.md` build a context each and call the same function, so
+//! a form and a rendered file go through one path.
 
-use crate::error::Result;
-use crate::rules::RuleSet;
-use crate::select::Selection;
+use crate::error::{Error, Result};
+use crate::pdf::{self, Orientation, PdfOptions};
 
-/// Lays out a form's Markdown as PDF.
-pub fn pdf_for_form(_markdown: &str, _selection: &Selection, _set: &RuleSet) -> Result<Vec<u8>> {
-    Err(crate::error::Error::usage(
-        "PDF output is not available in this build",
-        "use `--format md`",
-    ))
+/// Everything a renderer is handed for one document.
+#[derive(Debug, Clone)]
+pub struct RenderContext<'a> {
+    /// The finished Markdown, exactly as users get it in the `.md` file.
+    pub markdown: &'a str,
+    pub title: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    pub orientation: Orientation,
+}
+
+/// A rendered PDF and what the user should be told about it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// Warnings to print (characters the font lacks, …); the PDF is complete regardless.
+    pub warnings: Vec<String>,
+}
+
+/// Lays out and writes the PDF. Dates come from `SOURCE_DATE_EPOCH` only, so the same input
+/// gives the same bytes.
+pub fn pdf(context: &RenderContext) -> Result<Rendered> {
+    let options = PdfOptions {
+        title: context.title.clone(),
+        subject: context.subject.clone(),
+        author: None,
+        keywords: context.keywords.clone(),
+        timestamp: crate::date::source_date_epoch(),
+        orientation: context.orientation,
+    };
+    let output = pdf::render_markdown(context.markdown, &options).map_err(|err| Error::Pdf {
+        message: err.to_string(),
+    })?;
+    Ok(Rendered {
+        bytes: output.bytes,
+        pages: output.pages,
+        warnings: output.warnings.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// The text of the first level-1 heading, for a PDF title when none is given.
+pub fn first_heading(markdown: &str) -> Option<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut title: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match (&mut title, event) {
+            (
+                None,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                }),
+            ) => title = Some(String::new()),
+            (Some(text), Event::Text(t) | Event::Code(t)) => text.push_str(&t),
+            (Some(text), Event::End(TagEnd::Heading(_))) => return Some(text.trim().to_string()),
+            _ => {}
+        }
+    }
+    None
 }

@@ -61,7 +61,7 @@ pub struct Args {
     #[arg(long, value_name = "CODE")]
     credit_code: Option<String>,
     /// Output formats, comma-separated
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "md")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "md,pdf")]
     format: Vec<FormatArg>,
     /// Output directory (created if missing)
     #[arg(long, value_name = "DIR", default_value = "out")]
@@ -114,8 +114,19 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
     let mut failed = 0;
     for result in results {
         match result {
-            Ok(paths) => {
-                let lines: String = paths
+            Ok(written) => {
+                for warning in &written.warnings {
+                    let pdf = written
+                        .paths
+                        .iter()
+                        .find(|p| p.extension().is_some_and(|e| e == "pdf"));
+                    eprintln!(
+                        "warning: {}: {warning}",
+                        pdf.map_or(String::new(), |p| p.display().to_string())
+                    );
+                }
+                let lines: String = written
+                    .paths
                     .iter()
                     .map(|p| format!("wrote {}\n", p.display()))
                     .collect();

@@ -2,6 +2,7 @@
 
 mod args;
 mod generate;
+mod render;
 mod rules;
 mod sectors;
 mod trace;
@@ -42,6 +43,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
     Generate(generate::Args),
+    /// Lay out any Markdown file as a PDF, with the renderer the forms use
+    Render(render::Args),
     /// Show which seed sentences each rule covers, the gaps, and coverage per document
     Trace(trace::Args),
 }
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rules(args) => rules::run(&cli.rules, args),
         Command::Validate(args) => validate::run(&cli.rules, args),
         Command::Generate(args) => generate::run(&cli.rules, args),
+        Command::Render(args) => render::run(args),
         Command::Trace(args) => trace::run(&cli.rules, args),
     }
 }

@@ -1,0 +1,81 @@
+//! `checkgen render`: any Markdown file → PDF, with the renderer the forms use.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use checkgen::output::write_atomic;
+use checkgen::pdf::Orientation;
+use checkgen::render::{self, RenderContext};
+use checkgen::{Error, Result};
+
+use super::args::print;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OrientationArg {
+    /// Landscape when a table is too wide for portrait (7 or more columns)
+    Auto,
+    Portrait,
+    Landscape,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The Markdown file (CommonMark with GFM tables)
+    input: PathBuf,
+    /// Where to write the PDF [default: the input with .pdf]
+    #[arg(short, long, value_name = "FILE.pdf")]
+    output: Option<PathBuf>,
+    /// Document title in the PDF metadata [default: the first level-1 heading]
+    #[arg(long)]
+    title: Option<String>,
+    /// Page orientation
+    #[arg(long, value_enum, default_value_t = OrientationArg::Auto)]
+    orientation: OrientationArg,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.input).map_err(|source| Error::Read {
+        path: args.input.clone(),
+        source,
+    })?;
+    let markdown = String::from_utf8_lossy(&bytes);
+    if let std::borrow::Cow::Owned(_) = markdown {
+        eprintln!(
+            "warning: {} is not valid UTF-8; invalid bytes are shown as �",
+            args.input.display()
+        );
+    }
+    let output = args
+        .output
+        .unwrap_or_else(|| args.input.with_extension("pdf"));
+    let title = args
+        .title
+        .or_else(|| render::first_heading(&markdown))
+        .unwrap_or_else(|| {
+            args.input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let rendered = render::pdf(&RenderContext {
+        markdown: &markdown,
+        title,
+        subject: String::new(),
+        keywords: Vec::new(),
+        orientation: match args.orientation {
+            OrientationArg::Auto => Orientation::Auto,
+            OrientationArg::Portrait => Orientation::Portrait,
+            OrientationArg::Landscape => Orientation::Landscape,
+        },
+    })?;
+    for warning in &rendered.warnings {
+        eprintln!("warning: {}: {warning}", args.input.display());
+    }
+    write_atomic(&output, &rendered.bytes)?;
+    print(&format!(
+        "wrote {} ({} pages)\n",
+        output.display(),
+        rendered.pages
+    ));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,173 @@
+//! Embedded fonts: Noto Sans SC regular and bold, parsed once per process; advances and
+//! glyph coverage for layout, raw bytes for the PDF writer.
+//!
+//! The faces are compiled into the binary (`include_bytes!`) because a fresh machine has no
+//! CJK font. Parsing is zero-copy (`ttf-parser` reads tables in place), so the first call
+//! costs microseconds and nothing is allocated per glyph.
+
+use std::sync::OnceLock;
+
+use ttf_parser::{cmap, Face, GlyphId};
+
+static REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Bold.ttf");
+
+/// Which of the two embedded faces a run of text uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FontId {
+    /// Noto Sans SC Regular (400); also used for italic and code, which have no face of their own.
+    Regular,
+    /// Noto Sans SC Bold (700).
+    Bold,
+}
+
+impl FontId {
+    /// Both faces, in a stable order (the PDF writer numbers its font resources by it).
+    pub const ALL: [FontId; 2] = [FontId::Regular, FontId::Bold];
+
+    /// The PostScript-style face name written into the PDF.
+    pub fn postscript_name(self) -> &'static str {
+        match self {
+            FontId::Regular => "NotoSansSC-Regular",
+            FontId::Bold => "NotoSansSC-Bold",
+        }
+    }
+}
+
+/// One parsed face: the bytes it borrows from and the Unicode subtable picked once.
+struct Loaded {
+    bytes: &'static [u8],
+    face: Face<'static>,
+    /// The widest Unicode cmap subtable (format 12 when present, so supplementary-plane
+    /// hanzi resolve too), chosen at load instead of on every lookup.
+    cmap: Option<cmap::Subtable<'static>>,
+    units_per_em: f32,
+}
+
+impl Loaded {
+    fn parse(bytes: &'static [u8]) -> Option<Self> {
+        let face = Face::parse(bytes, 0).ok()?;
+        let cmap = face.tables().cmap.and_then(|table| {
+            let mut best: Option<cmap::Subtable<'static>> = None;
+            for sub in table.subtables {
+                if !sub.is_unicode() {
+                    continue;
+                }
+                let full = matches!(sub.format, cmap::Format::SegmentedCoverage(_));
+                if full || best.is_none() {
+                    best = Some(sub);
+                }
+                if full {
+                    break;
+                }
+            }
+            best
+        });
+        let units_per_em = f32::from(face.units_per_em().max(1));
+        Some(Loaded {
+            bytes,
+            face,
+            cmap,
+            units_per_em,
+        })
+    }
+}
+
+/// The embedded regular and bold faces. Get the process-wide instance with [`FontSet::get`].
+pub struct FontSet {
+    regular: Loaded,
+    bold: Loaded,
+}
+
+/// The embedded font data could not be parsed (a corrupt build, never a user input).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the embedded font {0} could not be parsed")]
+pub struct FontError(pub &'static str);
+
+impl FontSet {
+    /// The process-wide font set, parsed on first use.
+    pub fn get() -> Result<&'static FontSet, FontError> {
+        static SET: OnceLock<Result<FontSet, FontError>> = OnceLock::new();
+        SET.get_or_init(|| {
+            let regular =
+                Loaded::parse(REGULAR).ok_or(FontError(FontId::Regular.postscript_name()))?;
+            let bold = Loaded::parse(BOLD).ok_or(FontError(FontId::Bold.postscript_name()))?;
+            Ok(FontSet { regular, bold })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+    }
+
+    fn face(&self, font: FontId) -> &Loaded {
+        match font {
+            FontId::Regular => &self.regular,
+            FontId::Bold => &self.bold,
+        }
+    }
+
+    /// The glyph drawing `c` in `font`, or `None` when the face lacks it.
+    pub fn glyph(&self, font: FontId, c: char) -> Option<u16> {
+        let face = self.face(font);
+        face.cmap
+            .and_then(|sub| sub.glyph_index(u32::from(c)))
+            .filter(|g| g.0 != 0)
+            .map(|g| g.0)
+    }
+
+    /// Whether `font` has a glyph for `c`.
+    pub fn covers(&self, font: FontId, c: char) -> bool {
+        self.glyph(font, c).is_some()
+    }
+
+    /// Advance of glyph `gid` in ems.
+    pub fn glyph_advance(&self, font: FontId, gid: u16) -> f32 {
+        let face = self.face(font);
+        face.face
+            .glyph_hor_advance(GlyphId(gid))
+            .map_or(0.0, |a| f32::from(a) / face.units_per_em)
+    }
+
+    /// Advance of `c` in ems. A character the face lacks is drawn as a one-em box, so that
+    /// is its width.
+    pub fn advance(&self, font: FontId, c: char) -> f32 {
+        match self.glyph(font, c) {
+            Some(gid) => self.glyph_advance(font, gid),
+            None => 1.0,
+        }
+    }
+
+    /// Design units per em of `font` (the PDF writer sizes substitute glyphs with it).
+    pub fn units_per_em(&self, font: FontId) -> u16 {
+        self.face(font).face.units_per_em()
+    }
+
+    /// The complete TrueType file of `font`, for subsetting.
+    pub fn bytes(&self, font: FontId) -> &'static [u8] {
+        self.face(font).bytes
+    }
+
+    /// Ascender and descender in ems (descender negative), from `hhea`.
+    pub fn vertical_metrics(&self, font: FontId) -> (f32, f32) {
+        let face = self.face(font);
+        (
+            f32::from(face.face.ascender()) / face.units_per_em,
+            f32::from(face.face.descender()) / face.units_per_em,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_common_and_rare_hanzi() {
+        let fonts = FontSet::get().expect("embedded fonts parse");
+        for c in "信息安全检查表〔〕①—…□㐀龘".chars() {
+            assert!(fonts.covers(FontId::Regular, c), "regular lacks {c}");
+            assert!(fonts.covers(FontId::Bold, c), "bold lacks {c}");
+        }
+        assert!(!fonts.covers(FontId::Regular, '☐'));
+        assert!((fonts.advance(FontId::Regular, '中') - 1.0).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,205 @@
+//! Markdown → positioned pages: pulldown-cmark events in, `Vec<Page>` of plain items out.
+//!
+//! This stage decides every position, page break, repeated table header and footer; the PDF
+//! writer only translates. Nothing here knows about PDF objects, so the output can be dumped as
+//! text for tests or drawn by another backend.
+//!
+//! Coordinates are PDF points (1/72 in) with the origin at the **top-left** corner of the page
+//! and `y` growing downwards, the way a reader scans a form; the writer flips them.
+
+mod inline;
+mod linebreak;
+mod page;
+mod style;
+mod table;
+mod walker;
+
+use std::fmt;
+
+use pulldown_cmark::{Options, Parser};
+
+use crate::fonts::{FontError, FontId, FontSet};
+
+pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
+
+/// Page orientation of the whole document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Orientation {
+    /// Landscape when a table has 7 or more columns, or when some table's narrowest possible
+    /// columns do not fit across a portrait page; portrait otherwise. Wide inspection forms
+    /// (序号 … 问题描述或证明材料) need the room, and one orientation per document keeps the
+    /// pages of a printed form the same way up.
+    #[default]
+    Auto,
+    /// A4 portrait, 210 × 297 mm.
+    Portrait,
+    /// A4 landscape, 297 × 210 mm.
+    Landscape,
+}
+
+/// Settings for [`layout()`].
+#[derive(Debug, Clone, Default)]
+pub struct LayoutOptions {
+    /// Page orientation.
+    pub orientation: Orientation,
+}
+
+/// A point in page space: points from the top-left corner, `y` downwards.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
+    /// Distance from the left edge.
+    pub x: f32,
+    /// Distance from the top edge.
+    pub y: f32,
+}
+
+impl Point {
+    /// A point at `(x, y)`.
+    pub fn new(x: f32, y: f32) -> Self {
+        Point { x, y }
+    }
+}
+
+/// One thing drawn on a page. The [`Point`] it is paired with in [`Page::items`] anchors it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A run of text on one baseline; the anchor is the left end of the baseline. It may
+    /// contain characters the font lacks: layout has already drawn a box where each one goes
+    /// and reported them, and the writer keeps them in the text layer.
+    Text {
+        /// The characters, in reading order.
+        text: String,
+        /// The face.
+        font: FontId,
+        /// Font size in points.
+        size: f32,
+    },
+    /// A straight stroked line from the anchor to `to`.
+    Line {
+        /// The other end.
+        to: Point,
+        /// Stroke width in points.
+        width: f32,
+        /// Stroke grey level, 0 = black, 1 = white.
+        gray: f32,
+    },
+    /// A rectangle whose top-left corner is the anchor.
+    Rect {
+        /// Width in points.
+        width: f32,
+        /// Height in points.
+        height: f32,
+        /// Fill grey level, if filled.
+        fill: Option<f32>,
+        /// Stroke width and grey level, if stroked.
+        stroke: Option<(f32, f32)>,
+    },
+}
+
+/// One laid-out page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Page width in points.
+    pub width: f32,
+    /// Page height in points.
+    pub height: f32,
+    /// What is drawn, in painting order.
+    pub items: Vec<(Point, Item)>,
+}
+
+/// A bookmark: one heading, where it landed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    /// Heading level, 1–6.
+    pub level: u8,
+    /// The heading's text.
+    pub title: String,
+    /// Zero-based page index.
+    pub page: usize,
+    /// Top of the heading on that page.
+    pub y: f32,
+}
+
+/// Something the reader of the PDF should know about; the document is still produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// Characters the embedded font has no glyph for. Each is drawn as a hollow box and kept in
+    /// the text layer, so copying and searching still find it.
+    MissingGlyphs {
+        /// The distinct characters, in order of first appearance.
+        chars: Vec<char>,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::MissingGlyphs { chars } => {
+                write!(f, "the embedded font has no glyph for ")?;
+                for (i, c) in chars.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, " ")?;
+                    }
+                    write!(f, "{c} (U+{:04X})", u32::from(*c))?;
+                }
+                write!(f, "; each is drawn as a hollow box")
+            }
+        }
+    }
+}
+
+/// The result of [`layout()`].
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The pages, footer included.
+    pub pages: Vec<Page>,
+    /// Bookmarks from headings, in document order.
+    pub outline: Vec<OutlineEntry>,
+    /// Problems worth telling the user about.
+    pub warnings: Vec<Warning>,
+}
+
+/// Markdown extensions the forms use: GFM tables, strikethrough and task lists.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// Lays out `markdown` on A4 pages.
+///
+/// Never panics on any input; the only error is an embedded font that cannot be read.
+pub fn layout(markdown: &str, options: &LayoutOptions) -> Result<Document, FontError> {
+    let fonts = FontSet::get()?;
+    let landscape = match options.orientation {
+        Orientation::Portrait => false,
+        Orientation::Landscape => true,
+        Orientation::Auto => widest_table_columns(markdown) >= style::LANDSCAPE_COLUMNS,
+    };
+    let first = run(fonts, markdown, landscape);
+    if options.orientation == Orientation::Auto && !landscape && first.1 {
+        return Ok(run(fonts, markdown, true).0);
+    }
+    Ok(first.0)
+}
+
+/// Lays out once; the flag says some table did not fit across the page.
+fn run(fonts: &FontSet, markdown: &str, landscape: bool) -> (Document, bool) {
+    let (width, height) = if landscape {
+        (A4_HEIGHT, A4_WIDTH)
+    } else {
+        (A4_WIDTH, A4_HEIGHT)
+    };
+    let parser = Parser::new_ext(markdown, markdown_options());
+    walker::LayoutWriter::new(parser, fonts, width, height).run()
+}
+
+/// The largest column count of any table, from a cheap pass over the events.
+fn widest_table_columns(markdown: &str) -> usize {
+    use pulldown_cmark::{Event, Tag};
+    Parser::new_ext(markdown, markdown_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Table(alignments)) => Some(alignments.len()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}

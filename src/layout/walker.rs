@@ -1,0 +1,581 @@
+//! The event walker: one loop over pulldown-cmark events, shaped like pulldown-cmark's own
+//! `html.rs`, matching every event and tag with no catch-all arm — a parser upgrade that adds
+//! an event fails to compile here instead of silently dropping text.
+//!
+//! Inline events accumulate into an [`Inline`] (the current paragraph, heading or table cell);
+//! block ends turn it into lines and hand those to the [`PageBuilder`].
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
+};
+
+use super::inline::{Inline, Style};
+use super::linebreak::{break_lines, emit_line, text_width, Frag, Line};
+use super::page::{Block, PageBuilder};
+use super::style::{
+    BLOCK_GAP, BODY_LEADING, BODY_SIZE, CODE_FILL, CODE_SIZE, HEADING_ABOVE, HEADING_BELOW,
+    HEADING_LEADING, HEADING_SIZES, KEEP_WITH_NEXT_MIN, LIST_INDENT, MAX_LIST_DEPTH,
+    MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
+};
+use super::table::{self, TableState};
+use super::{Document, Item, Point, Warning};
+use crate::fonts::{FontId, FontSet};
+
+/// What the inline text being collected will become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    Code,
+    /// Raw HTML shown as text.
+    Html,
+}
+
+/// One open list: the next number for ordered lists.
+#[derive(Debug, Clone, Copy)]
+struct ListState {
+    next: Option<u64>,
+}
+
+/// The walker's state; see the module docs.
+pub struct LayoutWriter<'a, I> {
+    /// Iterator supplying events.
+    iter: I,
+    fonts: &'a FontSet,
+    page: PageBuilder<'a>,
+    /// Text being collected and what it will become.
+    inline: Option<(BlockKind, Inline)>,
+    /// The table being read, if inside one.
+    table: Option<TableState>,
+    list_stack: Vec<ListState>,
+    /// Marker of a list item not drawn yet (it goes on the item's first line).
+    marker: Option<String>,
+    quote_depth: usize,
+    /// Nesting counts of inline styles (`**`, `~~`).
+    strong: usize,
+    strike: usize,
+    /// Inside a metadata block, whose text is not content.
+    metadata: usize,
+    missing: Vec<char>,
+    /// Some table's columns did not fit across the page.
+    overflow: bool,
+}
+
+impl<'a, I> LayoutWriter<'a, I>
+where
+    I: Iterator<Item = Event<'a>>,
+{
+    /// A walker laying out on pages of `width` × `height` points.
+    pub fn new(iter: I, fonts: &'a FontSet, width: f32, height: f32) -> Self {
+        LayoutWriter {
+            iter,
+            fonts,
+            page: PageBuilder::new(fonts, width, height),
+            inline: None,
+            table: None,
+            list_stack: Vec::new(),
+            marker: None,
+            quote_depth: 0,
+            strong: 0,
+            strike: 0,
+            metadata: 0,
+            missing: Vec::new(),
+            overflow: false,
+        }
+    }
+
+    /// Walks every event and returns the document, plus whether a table overflowed.
+    pub fn run(mut self) -> (Document, bool) {
+        while let Some(event) = self.iter.next() {
+            match event {
+                Event::Start(tag) => self.start_tag(tag),
+                Event::End(tag) => self.end_tag(tag),
+                Event::Text(text) => self.text(&text),
+                Event::Code(text) => self.text_in(&text, FontId::Regular),
+                Event::InlineMath(text) => self.text(&text),
+                Event::DisplayMath(text) => {
+                    self.flush();
+                    self.text(&text);
+                    self.flush();
+                }
+                Event::Html(html) => self.html_block_text(&html),
+                Event::InlineHtml(html) => self.inline_html(&html),
+                Event::FootnoteReference(label) => self.text(&format!("[{label}]")),
+                Event::SoftBreak => self.target().soft_break(),
+                Event::HardBreak => self.target().hard_break(),
+                Event::Rule => self.rule(),
+                Event::TaskListMarker(checked) => self.task_marker(checked),
+            }
+        }
+        self.flush();
+        let warnings = if self.missing.is_empty() {
+            Vec::new()
+        } else {
+            vec![Warning::MissingGlyphs {
+                chars: self.missing,
+            }]
+        };
+        let (pages, outline) = self.page.finish();
+        (
+            Document {
+                pages,
+                outline,
+                warnings,
+            },
+            self.overflow,
+        )
+    }
+
+    fn start_tag(&mut self, tag: Tag<'a>) {
+        match tag {
+            Tag::Paragraph => self.begin(BlockKind::Paragraph),
+            Tag::Heading { level, .. } => self.begin(BlockKind::Heading(heading_number(level))),
+            Tag::BlockQuote(kind) => {
+                self.flush();
+                self.quote_depth += 1;
+                if self.quote_depth <= MAX_QUOTE_DEPTH {
+                    let x = self.indent() - QUOTE_INDENT + 2.0;
+                    self.page.open_quote(x);
+                }
+                if let Some(label) = kind.map(quote_label) {
+                    self.begin(BlockKind::Paragraph);
+                    self.text_in(label, FontId::Bold);
+                    self.flush();
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.begin(BlockKind::Code);
+                match kind {
+                    CodeBlockKind::Indented | CodeBlockKind::Fenced(_) => {}
+                }
+            }
+            Tag::HtmlBlock => self.begin(BlockKind::Html),
+            Tag::List(start) => {
+                self.flush();
+                self.list_stack.push(ListState { next: start });
+            }
+            Tag::Item => {
+                self.flush();
+                let depth = self.list_stack.len();
+                let marker = match self.list_stack.last_mut() {
+                    Some(ListState { next: Some(n) }) => {
+                        let marker = format!("{n}.");
+                        *n = n.saturating_add(1);
+                        marker
+                    }
+                    Some(ListState { next: None }) | None => bullet(depth).to_string(),
+                };
+                self.marker = Some(marker);
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.begin(BlockKind::Paragraph);
+                self.text(&format!("[{label}] "));
+            }
+            Tag::DefinitionList => self.flush(),
+            Tag::DefinitionListTitle => {
+                self.begin(BlockKind::Paragraph);
+                self.strong += 1;
+            }
+            Tag::DefinitionListDefinition => self.begin(BlockKind::Paragraph),
+            Tag::Table(aligns) => {
+                self.flush();
+                self.draw_pending_marker();
+                self.table = Some(TableState::new(aligns));
+            }
+            Tag::TableHead => {
+                if let Some(table) = &mut self.table {
+                    table.in_head = true;
+                    table.start_row();
+                }
+            }
+            Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.start_row();
+                }
+            }
+            Tag::TableCell => {
+                if let Some(table) = &mut self.table {
+                    table.start_cell();
+                }
+            }
+            Tag::Emphasis | Tag::Superscript | Tag::Subscript => {}
+            Tag::Strong => self.strong += 1,
+            Tag::Strikethrough => self.strike += 1,
+            Tag::Link { .. } | Tag::Image { .. } => {}
+            Tag::MetadataBlock(kind) => {
+                self.flush();
+                match kind {
+                    MetadataBlockKind::YamlStyle | MetadataBlockKind::PlusesStyle => {}
+                }
+                self.metadata += 1;
+            }
+        }
+    }
+
+    fn end_tag(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.flush()
+            }
+            TagEnd::BlockQuote(kind) => {
+                self.flush();
+                match kind {
+                    Some(
+                        BlockQuoteKind::Note
+                        | BlockQuoteKind::Tip
+                        | BlockQuoteKind::Important
+                        | BlockQuoteKind::Warning
+                        | BlockQuoteKind::Caution,
+                    )
+                    | None => {}
+                }
+                if self.quote_depth <= MAX_QUOTE_DEPTH {
+                    self.page.close_quote();
+                }
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+                self.page.gap(BLOCK_GAP);
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.draw_pending_marker();
+                self.list_stack.pop();
+                if self.list_stack.is_empty() {
+                    self.page.gap(BLOCK_GAP);
+                }
+            }
+            TagEnd::Item => {
+                self.flush();
+                self.draw_pending_marker();
+            }
+            TagEnd::FootnoteDefinition | TagEnd::DefinitionList => self.flush(),
+            TagEnd::DefinitionListTitle => {
+                self.flush();
+                self.strong = self.strong.saturating_sub(1);
+            }
+            TagEnd::DefinitionListDefinition => self.flush(),
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    let (x, width) = self.column();
+                    self.overflow |= table::place(
+                        self.fonts,
+                        &mut self.page,
+                        table,
+                        x,
+                        width,
+                        &mut self.missing,
+                    );
+                    self.page.gap(BLOCK_GAP * 1.5);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(table) = &mut self.table {
+                    table.in_head = false;
+                }
+            }
+            TagEnd::TableRow => {}
+            TagEnd::TableCell => {
+                if let Some(table) = &mut self.table {
+                    table.end_cell();
+                }
+            }
+            TagEnd::Emphasis | TagEnd::Superscript | TagEnd::Subscript => {}
+            TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
+            TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
+            TagEnd::Link | TagEnd::Image => {}
+            TagEnd::MetadataBlock(_) => self.metadata = self.metadata.saturating_sub(1),
+        }
+    }
+
+    /// The style inline text gets now.
+    fn style(&self, font: FontId) -> Style {
+        let bold = self.strong > 0
+            || self.table.as_ref().is_some_and(|t| t.in_head)
+            || matches!(self.inline, Some((BlockKind::Heading(_), _)));
+        Style {
+            font: if bold { FontId::Bold } else { font },
+            strike: self.strike > 0,
+        }
+    }
+
+    /// Where inline content goes: the open table cell, else the open block (opening a
+    /// paragraph for the bare text of tight list items).
+    fn target(&mut self) -> &mut Inline {
+        if let Some(cell) = self.table.as_mut().and_then(TableState::cell) {
+            return cell;
+        }
+        &mut self
+            .inline
+            .get_or_insert_with(|| (BlockKind::Paragraph, Inline::default()))
+            .1
+    }
+
+    fn text(&mut self, text: &str) {
+        self.text_in(text, FontId::Regular);
+    }
+
+    fn text_in(&mut self, text: &str, font: FontId) {
+        if self.metadata > 0 {
+            return;
+        }
+        let style = self.style(font);
+        let code = matches!(self.inline, Some((BlockKind::Code, _))) && self.table.is_none();
+        let target = self.target();
+        if code {
+            // Code keeps its line structure: every newline is a hard break.
+            let mut pieces = text.split('\n').peekable();
+            while let Some(piece) = pieces.next() {
+                target.push(piece, style);
+                if pieces.peek().is_some() {
+                    target.hard_break();
+                }
+            }
+        } else {
+            target.push(text, style);
+        }
+    }
+
+    /// Inline HTML: `<br>` breaks the line (tables use it inside cells); comments vanish;
+    /// any other tag is shown as written.
+    fn inline_html(&mut self, html: &str) {
+        let tag = html.trim().to_ascii_lowercase();
+        let tag = tag.replace(' ', "");
+        if tag == "<br>" || tag == "<br/>" || tag == "</br>" {
+            self.target().hard_break();
+        } else if tag.starts_with("<!--") {
+        } else {
+            self.text(html);
+        }
+    }
+
+    /// A line of an HTML block: shown as written, except comments.
+    fn html_block_text(&mut self, html: &str) {
+        let trimmed = html.trim();
+        if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
+            return;
+        }
+        let target = self.target();
+        target.push(html.trim_end_matches('\n'), Style::PLAIN);
+        target.hard_break();
+    }
+
+    fn task_marker(&mut self, checked: bool) {
+        let box_char = if checked { "☑" } else { "☐" };
+        match &mut self.marker {
+            Some(marker) => *marker = box_char.to_string(),
+            None => {
+                let style = self.style(FontId::Regular);
+                let target = self.target();
+                target.push(box_char, style);
+                target.push(" ", style);
+            }
+        }
+    }
+
+    /// Starts collecting a block of `kind`, finishing any open one first.
+    fn begin(&mut self, kind: BlockKind) {
+        self.flush();
+        if self.table.is_none() {
+            self.inline = Some((kind, Inline::default()));
+        }
+    }
+
+    /// Left edge of text at the current list and quote depth.
+    fn indent(&self) -> f32 {
+        let lists = self.list_stack.len().min(MAX_LIST_DEPTH) as f32 * LIST_INDENT;
+        let quotes = self.quote_depth.min(MAX_QUOTE_DEPTH) as f32 * QUOTE_INDENT;
+        self.page.left + lists + quotes
+    }
+
+    /// The current text column: left edge and width (never narrower than a third of the page's
+    /// text width, however deep the nesting).
+    fn column(&self) -> (f32, f32) {
+        let full = self.page.text_width();
+        let x = self.indent().min(self.page.left + full * 2.0 / 3.0);
+        (x, self.page.right - x)
+    }
+
+    /// Lays out and places the collected block, if any.
+    fn flush(&mut self) {
+        let Some((kind, inline)) = self.inline.take() else {
+            return;
+        };
+        match kind {
+            BlockKind::Heading(level) => self.heading(level, &inline),
+            BlockKind::Paragraph | BlockKind::Html => {
+                if inline.is_blank() && self.marker.is_none() {
+                    return;
+                }
+                self.paragraph(&inline, BODY_SIZE, None);
+                self.page.gap(if self.list_stack.is_empty() {
+                    BLOCK_GAP
+                } else {
+                    BLOCK_GAP / 3.0
+                });
+            }
+            BlockKind::Code => {
+                self.paragraph(&inline, CODE_SIZE, Some(CODE_FILL));
+                self.page.gap(BLOCK_GAP);
+            }
+        }
+    }
+
+    /// Places a paragraph line by line (so it can continue on the next page), with the pending
+    /// list marker on its first line and an optional background.
+    fn paragraph(&mut self, inline: &Inline, size: f32, fill: Option<f32>) {
+        let (x, width) = self.column();
+        let pad = if fill.is_some() { 4.0 } else { 0.0 };
+        let line_height = size * BODY_LEADING;
+        let lines = break_lines(self.fonts, inline, size, width - 2.0 * pad);
+        let count = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let top = if i == 0 { pad } else { 0.0 };
+            let bottom = if i + 1 == count { pad } else { 0.0 };
+            let mut block = Block {
+                height: top + line_height + bottom,
+                ..Block::default()
+            };
+            if let Some(gray) = fill {
+                block.items.push((
+                    Point::new(x, 0.0),
+                    Item::Rect {
+                        width,
+                        height: block.height,
+                        fill: Some(gray),
+                        stroke: None,
+                    },
+                ));
+            }
+            let baseline = top + (line_height - size) / 2.0 + size * 0.88;
+            if let Some(marker) = self.marker.take() {
+                self.marker_items(&marker, x, baseline, size, &mut block);
+            }
+            emit_line(
+                self.fonts,
+                line,
+                Point::new(x + pad, baseline),
+                size,
+                &mut block.items,
+                &mut self.missing,
+            );
+            self.page.place(block);
+        }
+    }
+
+    /// Draws a list marker right-aligned just left of `x`.
+    fn marker_items(&mut self, marker: &str, x: f32, baseline: f32, size: f32, block: &mut Block) {
+        let width = text_width(self.fonts, FontId::Regular, marker, size);
+        let line = Line {
+            frags: vec![Frag {
+                text: marker.to_string(),
+                style: Style::PLAIN,
+                x: 0.0,
+                width,
+            }],
+            width,
+        };
+        let at = Point::new(x - width - size * 0.4, baseline);
+        emit_line(
+            self.fonts,
+            &line,
+            at,
+            size,
+            &mut block.items,
+            &mut self.missing,
+        );
+    }
+
+    /// A list item whose first block is not a paragraph (a nested list, a table): its marker
+    /// gets a line of its own.
+    fn draw_pending_marker(&mut self) {
+        if self.marker.is_some() {
+            self.paragraph(&Inline::default(), BODY_SIZE, None);
+        }
+    }
+
+    fn heading(&mut self, level: u8, inline: &Inline) {
+        let index = usize::from(level.clamp(1, 6)) - 1;
+        let size = HEADING_SIZES[index];
+        let line_height = size * HEADING_LEADING;
+        let (x, width) = self.column();
+        let lines = break_lines(self.fonts, inline, size, width);
+        let mut block = Block {
+            height: lines.len() as f32 * line_height + HEADING_BELOW[index],
+            ..Block::default()
+        };
+        for (i, line) in lines.iter().enumerate() {
+            let offset = if level == 1 {
+                ((width - line.width) / 2.0).max(0.0)
+            } else {
+                0.0
+            };
+            let baseline = i as f32 * line_height + (line_height - size) / 2.0 + size * 0.88;
+            emit_line(
+                self.fonts,
+                line,
+                Point::new(x + offset, baseline),
+                size,
+                &mut block.items,
+                &mut self.missing,
+            );
+        }
+        let title: String = inline
+            .text
+            .chars()
+            .map(|c| if c == '\n' { ' ' } else { c })
+            .collect();
+        block.outline.push((level, title.trim().to_string(), 0.0));
+        self.page.gap(HEADING_ABOVE[index]);
+        // Room for the heading plus two lines of what follows, or the heading moves on.
+        self.page.ensure(block.height + KEEP_WITH_NEXT_MIN);
+        self.page.hold(block);
+    }
+
+    fn rule(&mut self) {
+        self.flush();
+        let (x, width) = self.column();
+        let block = Block {
+            height: BLOCK_GAP * 2.0,
+            items: vec![(
+                Point::new(x, BLOCK_GAP),
+                Item::Line {
+                    to: Point::new(x + width, BLOCK_GAP),
+                    width: RULE_WIDTH,
+                    gray: 0.3,
+                },
+            )],
+            outline: Vec::new(),
+        };
+        self.page.place(block);
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Bullets by depth: filled, hollow, square, repeating.
+fn bullet(depth: usize) -> &'static str {
+    match depth.saturating_sub(1) % 3 {
+        0 => "•",
+        1 => "◦",
+        _ => "▪",
+    }
+}
+
+/// The label of a GitHub-style alert quote (`> [!NOTE]`).
+fn quote_label(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "注意",
+        BlockQuoteKind::Tip => "提示",
+        BlockQuoteKind::Important => "重要",
+        BlockQuoteKind::Warning => "警告",
+        BlockQuoteKind::Caution => "小心",
+    }
+}

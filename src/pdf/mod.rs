@@ -1,0 +1,129 @@
+//! Laid-out pages → PDF bytes, through printpdf; the only module that knows about PDF.
+//!
+//! The fonts are subset here (only the glyphs a document uses are embedded, as CIDFontType2
+//! with a ToUnicode CMap so text can be copied and searched), the pages are translated to
+//! printpdf operations, and the object tree gets its final touches: subset tags, a nested
+//! outline from the headings, metadata, a content-derived file identifier. The same input
+//! always gives the same bytes.
+
+mod embed;
+mod finish;
+mod sfnt;
+mod write;
+
+use printpdf::PdfSaveOptions;
+
+use crate::fonts::{FontError, FontSet};
+use crate::layout::{self, Document, LayoutOptions};
+
+pub use crate::layout::{Orientation, Warning};
+
+/// Settings for one PDF.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// Document title (shown by viewers instead of the file name).
+    pub title: String,
+    /// Document subject; omitted when empty.
+    pub subject: String,
+    /// Author; omitted when `None`.
+    pub author: Option<String>,
+    /// Keywords; omitted when empty.
+    pub keywords: Vec<String>,
+    /// Seconds since the Unix epoch for the creation and modification dates, typically from
+    /// `SOURCE_DATE_EPOCH`. `None` writes no dates at all: a date taken from the clock would
+    /// make every build differ.
+    pub timestamp: Option<i64>,
+    /// Page orientation.
+    pub orientation: Orientation,
+}
+
+/// A rendered PDF.
+#[derive(Debug, Clone)]
+pub struct PdfOutput {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Things the reader should know (e.g. characters the font lacks); the PDF is complete.
+    pub warnings: Vec<Warning>,
+}
+
+/// Why a PDF could not be produced. No Markdown input causes one: these are faults of the
+/// program or its build.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    /// The embedded font data is unreadable.
+    #[error(transparent)]
+    #[diagnostic(
+        code(checkgen::pdf::font),
+        help("the checkgen binary is damaged: reinstall it or rebuild it from source")
+    )]
+    Font(#[from] FontError),
+    /// A face could not be subset.
+    #[error("could not subset the font {font}: {reason}")]
+    #[diagnostic(
+        code(checkgen::pdf::subset),
+        help("please report this with the Markdown that triggers it")
+    )]
+    Subset {
+        /// The face.
+        font: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The PDF could not be serialized.
+    #[error("could not write the PDF: {0}")]
+    #[diagnostic(
+        code(checkgen::pdf::write),
+        help("please report this with the Markdown that triggers it")
+    )]
+    Write(String),
+}
+
+/// Renders Markdown (CommonMark with GFM tables, strikethrough and task lists) as an A4 PDF
+/// with the embedded Noto Sans SC font.
+///
+/// Any input renders, from an empty string to arbitrary text; an `Err` means the program
+/// itself is broken (see [`Error`]).
+///
+/// ```
+/// use checkgen::pdf::{render_markdown, PdfOptions};
+///
+/// let options = PdfOptions { title: "检查表".into(), ..PdfOptions::default() };
+/// let pdf = render_markdown("# 现场检查记录表\n\n| 序号 | 检查项 |\n| --- | --- |\n| 1 | 定级 |\n", &options)?;
+/// assert!(pdf.bytes.starts_with(b"%PDF-"));
+/// assert_eq!(pdf.pages, 1);
+/// assert!(pdf.warnings.is_empty());
+/// # Ok::<(), checkgen::pdf::Error>(())
+/// ```
+pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput, Error> {
+    let document = layout::layout(
+        markdown,
+        &LayoutOptions {
+            orientation: options.orientation,
+        },
+    )?;
+    let bytes = to_vec(&document, options)?;
+    Ok(PdfOutput {
+        bytes,
+        pages: document.pages.len(),
+        warnings: document.warnings,
+    })
+}
+
+/// Writes laid-out pages as PDF bytes.
+pub fn to_vec(document: &Document, options: &PdfOptions) -> Result<Vec<u8>, Error> {
+    let fonts = FontSet::get()?;
+    let embedded = embed::embed(fonts, &document.pages)?;
+    let pdf = write::document(&options.title, &document.pages, &embedded)?;
+    let save = PdfSaveOptions {
+        // Already subset by `embed`; printpdf would redo it from its own parse.
+        subset_fonts: false,
+        optimize: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let doc = pdf.to_lopdf_document(&save, &mut warnings);
+    finish::finish(doc, options, &document.pages, &document.outline, &embedded)
+}

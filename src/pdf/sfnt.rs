@@ -1,0 +1,161 @@
+//! Small edits to a subset TrueType program before it is embedded.
+//!
+//! The subsetter drops `cmap` (a PDF CID font maps codes to glyphs itself), but printpdf's
+//! font parser refuses a face without one, so a minimal `cmap` goes back in. And characters
+//! the face lacks get blank glyphs of their own, appended at the end: each blank glyph is
+//! one code in the PDF, mapped to its character in the ToUnicode CMap, so the character
+//! survives in the text layer while layout draws a box over it.
+
+/// An sfnt table: tag and contents.
+type Table = ([u8; 4], Vec<u8>);
+
+fn be16(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
+}
+
+fn be32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([
+        *data.get(at)?,
+        *data.get(at + 1)?,
+        *data.get(at + 2)?,
+        *data.get(at + 3)?,
+    ]))
+}
+
+fn put16(data: &mut [u8], at: usize, value: u16) -> Option<()> {
+    data.get_mut(at..at + 2)?
+        .copy_from_slice(&value.to_be_bytes());
+    Some(())
+}
+
+/// Reads the table directory of a single-face sfnt.
+fn tables(font: &[u8]) -> Option<Vec<Table>> {
+    let count = usize::from(be16(font, 4)?);
+    let mut out = Vec::with_capacity(count + 1);
+    for i in 0..count {
+        let record = 12 + 16 * i;
+        let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
+        let offset = be32(font, record + 8)? as usize;
+        let length = be32(font, record + 12)? as usize;
+        out.push((tag, font.get(offset..offset.checked_add(length)?)?.to_vec()));
+    }
+    Some(out)
+}
+
+fn find<'t>(tables: &'t mut [Table], tag: &[u8; 4]) -> Option<&'t mut Vec<u8>> {
+    tables.iter_mut().find(|t| &t.0 == tag).map(|t| &mut t.1)
+}
+
+/// Writes tables back into an sfnt (sorted tags, 4-byte aligned, checksums filled in).
+fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
+    tables.sort_by_key(|t| t.0);
+    let count = tables.len() as u16;
+    let selector = (u16::BITS - 1 - count.max(1).leading_zeros()) as u16;
+    let range = (1u16 << selector) * 16;
+    let mut out = Vec::with_capacity(tables.iter().map(|t| t.1.len() + 20).sum::<usize>() + 12);
+    out.extend_from_slice(&version.to_be_bytes());
+    for value in [count, range, selector, count * 16 - range] {
+        out.extend_from_slice(&value.to_be_bytes());
+    }
+    let mut offset = 12 + 16 * tables.len();
+    for (tag, data) in &tables {
+        out.extend_from_slice(tag);
+        out.extend_from_slice(&checksum(data).to_be_bytes());
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        offset += data.len().next_multiple_of(4);
+    }
+    for (_, data) in &tables {
+        out.extend_from_slice(data);
+        out.resize(out.len().next_multiple_of(4), 0);
+    }
+    out
+}
+
+fn checksum(data: &[u8]) -> u32 {
+    data.chunks(4).fold(0u32, |sum, chunk| {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        sum.wrapping_add(u32::from_be_bytes(word))
+    })
+}
+
+/// A format 4 `cmap` with only the mandatory final segment: valid, and maps nothing.
+fn empty_cmap() -> Vec<u8> {
+    let header = [0u16, 1, 3, 1];
+    let subtable = [4u16, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0];
+    let mut out = Vec::with_capacity(36);
+    for v in header {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    out.extend_from_slice(&12u32.to_be_bytes());
+    for v in subtable {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    out
+}
+
+/// Adds an empty `cmap` and `blanks` empty glyphs, each one `advance` units wide, after the
+/// last glyph. Returns the new font and the id of the first blank glyph; `None` if the
+/// program is not a well-formed TrueType face.
+pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>, u16)> {
+    let version = be32(font, 0)?;
+    let mut tables = tables(font)?;
+    tables.retain(|t| &t.0 != b"cmap");
+    tables.push((*b"cmap", empty_cmap()));
+
+    let long_loca = be16(find(&mut tables, b"head")?, 50)? == 1;
+    let glyphs = be16(find(&mut tables, b"maxp")?, 4)?;
+    let metrics = be16(find(&mut tables, b"hhea")?, 34)?;
+    let first_blank = glyphs;
+    let total = glyphs.checked_add(blanks)?;
+    if blanks == 0 {
+        return Some((assemble(version, tables), first_blank));
+    }
+
+    // loca: every blank glyph starts (and ends) where the glyf data ends.
+    let loca = find(&mut tables, b"loca")?;
+    let entry = if long_loca { 4 } else { 2 };
+    let end_at = usize::from(glyphs) * entry;
+    let end = loca.get(end_at..end_at + entry)?.to_vec();
+    loca.truncate(end_at + entry);
+    for _ in 0..blanks {
+        loca.extend_from_slice(&end);
+    }
+
+    // hmtx: rewrite in full (one advance per glyph) so the blanks can have their own width.
+    let hmtx = find(&mut tables, b"hmtx")?;
+    let mut full = Vec::with_capacity(usize::from(total) * 4);
+    let mut last_advance = 0u16;
+    for gid in 0..usize::from(glyphs) {
+        let (advance, lsb) = if gid < usize::from(metrics) {
+            (be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?)
+        } else {
+            let at = usize::from(metrics) * 4 + (gid - usize::from(metrics)) * 2;
+            (last_advance, be16(hmtx, at)?)
+        };
+        last_advance = advance;
+        full.extend_from_slice(&advance.to_be_bytes());
+        full.extend_from_slice(&lsb.to_be_bytes());
+    }
+    for _ in 0..blanks {
+        full.extend_from_slice(&advance.to_be_bytes());
+        full.extend_from_slice(&0u16.to_be_bytes());
+    }
+    *hmtx = full;
+
+    put16(find(&mut tables, b"maxp")?, 4, total)?;
+    put16(find(&mut tables, b"hhea")?, 34, total)?;
+    Some((assemble(version, tables), first_blank))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(finish_subset(b"not a font at all", 2, 1000).is_none());
+        assert!(finish_subset(&[], 0, 1000).is_none());
+    }
+}
