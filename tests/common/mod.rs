@@ -31,3 +31,17 @@ pub fn stderr(output: &Output) -> String {
 pub fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
 }
+
+/// Text of each page of a PDF, read back with lopdf, whitespace removed.
+pub fn pdf_pages(path: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (1..=doc.get_pages().len() as u32)
+        .map(|page| {
+            doc.extract_text(&[page])
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,167 @@
+//! The shipped forms of two sectors as PDF, read back: every item on the form is in the text
+//! layer, every page carries 第 X 页 共 Y 页, fonts are embedded subsets, output is
+//! reproducible, and poppler and qpdf (when installed) agree.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{checkgen_in, code, pdf_pages, stderr};
+
+/// Generates Markdown and PDF for one selection into `dir`; returns (markdown, pdf path).
+fn generate(dir: &Path, args: &[&str], stem: &str) -> (String, std::path::PathBuf) {
+    let mut all = vec!["generate", "--format", "md,pdf", "--out", "."];
+    all.extend_from_slice(args);
+    let output = checkgen_in(dir, &all);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let markdown = std::fs::read_to_string(dir.join(format!("{stem}.md"))).unwrap();
+    (markdown, dir.join(format!("{stem}.pdf")))
+}
+
+/// The 检查项 / 自查项 titles of the item rows of a generated form.
+fn item_titles(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter(|line| {
+            line.split(" | ")
+                .next()
+                .is_some_and(|first| first.trim_start_matches("| ").parse::<u32>().is_ok())
+        })
+        .filter_map(|line| line.split(" | ").nth(1))
+        .map(|cell| {
+            cell.split("<br>")
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        })
+        .collect()
+}
+
+fn check_form(pdf: &Path, markdown: &str, heading: &str) {
+    let pages = pdf_pages(pdf);
+    let total = pages.len();
+    assert!(total >= 5, "{} has only {total} pages", pdf.display());
+    for (index, text) in pages.iter().enumerate() {
+        let footer = format!("第{}页共{total}页", index + 1);
+        assert!(
+            text.ends_with(&footer),
+            "page {} lacks “{footer}”",
+            index + 1
+        );
+    }
+    let text: String = pages.concat();
+    assert!(text.starts_with(heading), "{}", &text[..60.min(text.len())]);
+    let titles = item_titles(markdown);
+    assert!(titles.len() > 20, "{titles:?}");
+    for title in &titles {
+        assert!(
+            text.contains(title.as_str()),
+            "item “{title}” is missing from the PDF text"
+        );
+    }
+    for label in ["☐符合", "☐不适用", "签字确认", "附件：条款依据"] {
+        assert!(text.contains(label), "{label} missing");
+    }
+    let size = std::fs::metadata(pdf).unwrap().len();
+    assert!(
+        size < 1_000_000,
+        "{} is {size} bytes: fonts are not subset?",
+        pdf.display()
+    );
+}
+
+#[test]
+fn telecom_inspection_form_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (markdown, pdf) = generate(
+        dir.path(),
+        &[
+            "--sector",
+            "telecom",
+            "--audience",
+            "regulator",
+            "--org-name",
+            "烟台某某通信有限公司",
+        ],
+        "telecom-regulator",
+    );
+    check_form(&pdf, &markdown, "信息消费领域安全与市场秩序监督检查表");
+    let text = pdf_pages(&pdf).concat();
+    assert!(text.contains("烟台某某通信有限公司"));
+    assert!(text.contains("问题描述或证明材料"));
+}
+
+#[test]
+fn payment_self_assessment_at_level_3_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (markdown, pdf) = generate(
+        dir.path(),
+        &[
+            "--sector",
+            "payment",
+            "--audience",
+            "enterprise",
+            "--level",
+            "3",
+        ],
+        "payment-enterprise-L3",
+    );
+    check_form(&pdf, &markdown, "信息消费领域安全与市场秩序合规自查表");
+    let text = pdf_pages(&pdf).concat();
+    assert!(text.contains("支付业务许可"));
+    assert!(text.contains("第三级系统年度等级测评"));
+}
+
+#[test]
+fn forms_are_reproducible() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let args = ["--sector", "ecert", "--audience", "regulator"];
+    let (_, a) = generate(first.path(), &args, "ecert-regulator");
+    let (_, b) = generate(second.path(), &args, "ecert-regulator");
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+fn run(program: &str, args: &[&str]) -> Option<std::process::Output> {
+    Command::new(program).args(args).output().ok()
+}
+
+#[test]
+fn poppler_and_qpdf_agree_when_installed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, pdf) = generate(
+        dir.path(),
+        &["--sector", "egov", "--audience", "regulator"],
+        "egov-regulator",
+    );
+    let path = pdf.to_str().unwrap();
+    if let Some(out) = run("pdftotext", &[path, "-"]) {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("被检查单位基本情况"), "{text}");
+        assert!(text.contains("电子政务大厅安全运行"));
+        let heading = text.find("被检查单位基本情况").unwrap();
+        let first_item = text.find("信息系统定级").unwrap();
+        assert!(heading < first_item, "reading order");
+    }
+    if let Some(out) = run("pdffonts", &[path]) {
+        let fonts = String::from_utf8_lossy(&out.stdout);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{fonts}");
+        for row in rows {
+            assert!(
+                row.contains("CID TrueType") && row.contains(" yes yes yes "),
+                "{row}"
+            );
+        }
+    }
+    if let Some(out) = run("qpdf", &["--check", path]) {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
