@@ -17,7 +17,7 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use super::embed::Embedded;
 use super::{Error, PdfOptions};
-use crate::layout::{OutlineEntry, Page};
+use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
 /// 64-bit FNV-1a: a stable hash (unlike std's, whose algorithm may change between releases)
 /// for identifiers that must not change from one build to the next.
@@ -44,13 +44,18 @@ impl Fnv {
 }
 
 /// Applies every touch and serializes the document.
+///
+/// `packed` holds each face's program, deflated, in the order of `fonts`.
 pub fn finish(
     mut doc: Document,
     options: &PdfOptions,
-    pages: &[Page],
-    outline: &[OutlineEntry],
+    document: &LaidOut,
     fonts: &[Embedded],
+    packed: Vec<Vec<u8>>,
 ) -> Result<Vec<u8>, Error> {
+    let pages = &document.pages;
+    let outline = &document.outline;
+    embed_programs(&mut doc, fonts, packed);
     tag_fonts(&mut doc, fonts);
     if let Ok(Object::Reference(old)) = doc.trailer.get(b"Info") {
         let old = *old;
@@ -91,6 +96,44 @@ pub fn finish(
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
     Ok(bytes)
+}
+
+/// Puts each face's real (deflated) program where printpdf embedded the outline-free copy.
+fn embed_programs(doc: &mut Document, fonts: &[Embedded], packed: Vec<Vec<u8>>) {
+    let mut targets = Vec::new();
+    for object in doc.objects.values() {
+        let Object::Dictionary(dict) = object else {
+            continue;
+        };
+        let (Ok(Object::Name(name)), Ok(Object::Reference(file))) =
+            (dict.get(b"FontName"), dict.get(b"FontFile2"))
+        else {
+            continue;
+        };
+        if let Some(index) = fonts
+            .iter()
+            .position(|e| name.as_slice() == e.font.postscript_name().as_bytes())
+        {
+            targets.push((*file, index));
+        }
+    }
+    let mut packed: Vec<Option<Vec<u8>>> = packed.into_iter().map(Some).collect();
+    for (file, index) in targets {
+        let (Some(Object::Stream(stream)), Some(Some(bytes))) = (
+            doc.objects.get_mut(&file),
+            packed.get_mut(index).map(Option::take),
+        ) else {
+            continue;
+        };
+        stream.dict.set(
+            "Length1",
+            Object::Integer(fonts[index].program.len() as i64),
+        );
+        stream
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        stream.set_content(bytes);
+    }
 }
 
 /// Prefixes the names of every embedded face with its subset tag.
@@ -282,8 +325,17 @@ fn write_outline(
     Some(root)
 }
 
-/// Deflates every stream not compressed yet. Level 6 keeps font programs within a few
-/// percent of the best level at a fraction of its time.
+/// Deflates `data` at level 6, which keeps font programs within a few percent of the best
+/// level at a fraction of its time.
+pub fn deflate(data: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(6));
+    encoder
+        .write_all(data)
+        .map_err(|e| Error::Write(e.to_string()))?;
+    encoder.finish().map_err(|e| Error::Write(e.to_string()))
+}
+
+/// Deflates every stream not compressed yet.
 fn compress(doc: &mut Document) -> Result<(), Error> {
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
@@ -292,14 +344,7 @@ fn compress(doc: &mut Document) -> Result<(), Error> {
         if stream.dict.has(b"Filter") || stream.content.len() < 64 {
             continue;
         }
-        let mut encoder = ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 2),
-            Compression::new(6),
-        );
-        encoder
-            .write_all(&stream.content)
-            .map_err(|e| Error::Write(e.to_string()))?;
-        let packed = encoder.finish().map_err(|e| Error::Write(e.to_string()))?;
+        let packed = deflate(&stream.content)?;
         stream
             .dict
             .set("Filter", Object::Name(b"FlateDecode".to_vec()));
