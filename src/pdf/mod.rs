@@ -119,9 +119,10 @@ pub fn to_vec(document: &Document, options: &PdfOptions) -> Result<Vec<u8>, Erro
     // while printpdf builds the object tree.
     std::thread::scope(|scope| {
         let packing = scope.spawn(|| {
+            let mut deflater = finish::Deflater::new();
             embedded
                 .iter()
-                .map(|e| finish::deflate(&e.program))
+                .map(|e| deflater.deflate(&e.program))
                 .collect::<Result<Vec<_>, Error>>()
         });
         let pdf = write::document(&options.title, &document.pages, &embedded)?;
