@@ -111,7 +111,10 @@ fn form_text_extracts_in_order() {
     let text = all_text(&doc);
     assert!(text.contains("检查人员签字"));
     assert!(text.contains("是否采取监测、记录网络运行状态"));
-    assert!(text.contains("☑发现问题"), "task list box in the text layer");
+    assert!(
+        text.contains("☑发现问题"),
+        "task list box in the text layer"
+    );
 }
 
 #[test]
@@ -139,7 +142,10 @@ fn table_header_repeats_on_continued_pages() {
     let doc = load(&pdf);
     assert!(pdf.pages >= 5);
     for page in 1..=pdf.pages as u32 {
-        assert!(page_text(&doc, page).contains("序号单位名称检查结果"), "page {page}");
+        assert!(
+            page_text(&doc, page).contains("序号单位名称检查结果"),
+            "page {page}"
+        );
     }
     let text = all_text(&doc);
     for i in [1, 150, 300] {
@@ -158,10 +164,16 @@ fn fonts_are_embedded_subsets() {
             continue;
         }
         type0 += 1;
-        let name = dict.get(b"BaseFont").and_then(Object::as_name).expect("BaseFont");
+        let name = dict
+            .get(b"BaseFont")
+            .and_then(Object::as_name)
+            .expect("BaseFont");
         let name = String::from_utf8_lossy(name);
         let (tag, face) = name.split_once('+').expect("subset tag");
-        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{name}");
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{name}"
+        );
         assert!(face.starts_with("NotoSansSC-"), "{name}");
         assert!(dict.has(b"ToUnicode"), "{name} has no ToUnicode");
         let descendant = &dict
@@ -172,12 +184,24 @@ fn fonts_are_embedded_subsets() {
             Object::Reference(id) => doc.get_dictionary(*id).expect("CIDFont"),
             other => other.as_dict().expect("CIDFont"),
         };
-        assert_eq!(cid.get(b"Subtype").and_then(Object::as_name).ok(), Some(b"CIDFontType2".as_slice()));
+        assert_eq!(
+            cid.get(b"Subtype").and_then(Object::as_name).ok(),
+            Some(b"CIDFontType2".as_slice())
+        );
         let descriptor = doc
-            .get_dictionary(cid.get(b"FontDescriptor").and_then(Object::as_reference).expect("descriptor"))
+            .get_dictionary(
+                cid.get(b"FontDescriptor")
+                    .and_then(Object::as_reference)
+                    .expect("descriptor"),
+            )
             .expect("descriptor");
         let program = doc
-            .get_object(descriptor.get(b"FontFile2").and_then(Object::as_reference).expect("FontFile2"))
+            .get_object(
+                descriptor
+                    .get(b"FontFile2")
+                    .and_then(Object::as_reference)
+                    .expect("FontFile2"),
+            )
             .and_then(Object::as_stream)
             .expect("font stream");
         assert!(program.content.len() < 1_000_000, "font is subset");
@@ -191,27 +215,65 @@ fn metadata_and_outline() {
     let pdf = render(&fixture("inspection-form.md"));
     let doc = load(&pdf);
     let info = info(&doc);
-    assert_eq!(decode(info.get(b"Title").expect("Title")), "信息安全等级保护 现场检查记录表");
-    assert_eq!(decode(info.get(b"Subject").expect("Subject")), "现场检查记录表");
-    assert!(!info.has(b"CreationDate"), "no clock dates without a timestamp");
+    assert_eq!(
+        decode(info.get(b"Title").expect("Title")),
+        "信息安全等级保护 现场检查记录表"
+    );
+    assert_eq!(
+        decode(info.get(b"Subject").expect("Subject")),
+        "现场检查记录表"
+    );
+    assert!(
+        !info.has(b"CreationDate"),
+        "no clock dates without a timestamp"
+    );
 
     let catalog = doc.catalog().expect("catalog");
     let outlines = doc
-        .get_dictionary(catalog.get(b"Outlines").and_then(Object::as_reference).expect("Outlines"))
+        .get_dictionary(
+            catalog
+                .get(b"Outlines")
+                .and_then(Object::as_reference)
+                .expect("Outlines"),
+        )
         .expect("outline root");
     let first = doc
-        .get_dictionary(outlines.get(b"First").and_then(Object::as_reference).expect("First"))
+        .get_dictionary(
+            outlines
+                .get(b"First")
+                .and_then(Object::as_reference)
+                .expect("First"),
+        )
         .expect("first entry");
-    assert_eq!(decode(first.get(b"Title").expect("Title")), "信息安全等级保护 现场检查记录表");
+    assert_eq!(
+        decode(first.get(b"Title").expect("Title")),
+        "信息安全等级保护 现场检查记录表"
+    );
     // The sections nest under the form title, in document order.
     let child = doc
-        .get_dictionary(first.get(b"First").and_then(Object::as_reference).expect("child"))
+        .get_dictionary(
+            first
+                .get(b"First")
+                .and_then(Object::as_reference)
+                .expect("child"),
+        )
         .expect("child entry");
-    assert_eq!(decode(child.get(b"Title").expect("Title")), "一、信息安全与等级保护");
+    assert_eq!(
+        decode(child.get(b"Title").expect("Title")),
+        "一、信息安全与等级保护"
+    );
     let next = doc
-        .get_dictionary(child.get(b"Next").and_then(Object::as_reference).expect("next"))
+        .get_dictionary(
+            child
+                .get(b"Next")
+                .and_then(Object::as_reference)
+                .expect("next"),
+        )
         .expect("next entry");
-    assert_eq!(decode(next.get(b"Title").expect("Title")), "二、个人信息保护");
+    assert_eq!(
+        decode(next.get(b"Title").expect("Title")),
+        "二、个人信息保护"
+    );
 }
 
 #[test]
@@ -222,7 +284,10 @@ fn timestamp_sets_dates() {
     };
     let pdf = render_markdown("# 标题", &options).expect("renders");
     let doc = load(&pdf);
-    assert_eq!(decode(info(&doc).get(b"CreationDate").expect("date")), "D:20240618000000Z");
+    assert_eq!(
+        decode(info(&doc).get(b"CreationDate").expect("date")),
+        "D:20240618000000Z"
+    );
 }
 
 #[test]
@@ -242,9 +307,14 @@ fn orientation() {
     let (w, h) = media_box(&doc, 1);
     assert!(w > h, "7 columns turn the page: {w}×{h}");
 
-    let doc = load(&render("| 项目 | 内容 |\n| --- | --- |\n| 单位 | 某某公司 |\n"));
+    let doc = load(&render(
+        "| 项目 | 内容 |\n| --- | --- |\n| 单位 | 某某公司 |\n",
+    ));
     let (w, h) = media_box(&doc, 1);
-    assert!((w - 595.28).abs() < 1.0 && (h - 841.89).abs() < 1.0, "A4 portrait: {w}×{h}");
+    assert!(
+        (w - 595.28).abs() < 1.0 && (h - 841.89).abs() < 1.0,
+        "A4 portrait: {w}×{h}"
+    );
 
     let forced = PdfOptions {
         orientation: Orientation::Landscape,
@@ -274,7 +344,15 @@ fn features_fixture_renders() {
     let pdf = render(&fixture("features.md"));
     assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
     let text = all_text(&load(&pdf));
-    for expected in ["一级列表", "嵌套第三层", "引用内容", "fnmain()", "删除线", "☐未完成", "☑已完成"] {
+    for expected in [
+        "一级列表",
+        "嵌套第三层",
+        "引用内容",
+        "fnmain()",
+        "删除线",
+        "☐未完成",
+        "☑已完成",
+    ] {
         assert!(text.contains(expected), "missing {expected}: {text}");
     }
 }
@@ -327,8 +405,8 @@ fn arbitrary_bytes() {
             })
             .collect();
         let markdown = String::from_utf8_lossy(&bytes);
-        let pdf = render_markdown(&markdown, &options())
-            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let pdf =
+            render_markdown(&markdown, &options()).unwrap_or_else(|e| panic!("round {round}: {e}"));
         load(&pdf);
     }
     let markup = "|a|\n|-|\n|<br>|\n> - [ ] **~~`x`~~**\n# \n\n```\n\u{0}\t\n```\n<div>\n\n* * *\n[^1]\n\n[^1]: 脚注";
@@ -363,16 +441,26 @@ fn poppler_and_qpdf_agree() {
     if let Some(out) = tool("qpdf", &["--check", file]) {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "qpdf --check: {stdout}");
-        assert!(stdout.contains("No syntax or stream encoding errors"), "{stdout}");
+        assert!(
+            stdout.contains("No syntax or stream encoding errors"),
+            "{stdout}"
+        );
     }
     if let Some(out) = tool("pdffonts", &[file]) {
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let fonts: Vec<&str> = stdout.lines().filter(|l| l.contains("NotoSansSC")).collect();
+        let fonts: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("NotoSansSC"))
+            .collect();
         assert_eq!(fonts.len(), 2, "{stdout}");
         for line in fonts {
             let cols: Vec<&str> = line.split_whitespace().collect();
             assert!(line.contains("CID TrueType"), "{line}");
-            assert_eq!(&cols[cols.len() - 5..cols.len() - 2], ["yes", "yes", "yes"], "{line}");
+            assert_eq!(
+                &cols[cols.len() - 5..cols.len() - 2],
+                ["yes", "yes", "yes"],
+                "{line}"
+            );
         }
     }
     if let Some(out) = tool("pdftotext", &[file, "-"]) {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::sfnt::finish_subset;
+use super::sfnt::{finish_subset, metrics_only};
 use super::Error;
 use crate::fonts::{FontId, FontSet};
 use crate::layout::{Item, Page};
@@ -20,6 +20,9 @@ pub struct Embedded {
     pub font: FontId,
     /// The subset TrueType program.
     pub program: Vec<u8>,
+    /// The same program without outlines, which is all printpdf needs (see
+    /// [`metrics_only`]).
+    pub metrics: Vec<u8>,
     /// The code (subset glyph id) of every character set in this face.
     pub codes: HashMap<char, u16>,
     /// The six-letter subset tag (`ABCDEF+`), derived from the glyphs kept so the same text
@@ -76,9 +79,14 @@ pub fn embed(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Embedded>, Error> {
             codes.insert(c, first_blank.saturating_add(offset));
         }
         let tag = subset_tag(font, &codes);
+        let metrics = metrics_only(&program).ok_or(Error::Subset {
+            font: font.postscript_name(),
+            reason: "the subset font program is malformed".into(),
+        })?;
         out.push(Embedded {
             font,
             program,
+            metrics,
             codes,
             tag,
         });

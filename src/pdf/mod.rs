@@ -115,15 +115,29 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
 pub fn to_vec(document: &Document, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = FontSet::get()?;
     let embedded = embed::embed(fonts, &document.pages)?;
-    let pdf = write::document(&options.title, &document.pages, &embedded)?;
-    let save = PdfSaveOptions {
-        // Already subset by `embed`; printpdf would redo it from its own parse.
-        subset_fonts: false,
-        optimize: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let doc = pdf.to_lopdf_document(&save, &mut warnings);
-    finish::finish(doc, options, &document.pages, &document.outline, &embedded)
+    // Deflating the font programs is the largest single cost; it runs on a second thread
+    // while printpdf builds the object tree.
+    std::thread::scope(|scope| {
+        let packing = scope.spawn(|| {
+            let mut deflater = finish::Deflater::new();
+            embedded
+                .iter()
+                .map(|e| deflater.deflate(&e.program))
+                .collect::<Result<Vec<_>, Error>>()
+        });
+        let pdf = write::document(&options.title, &document.pages, &embedded)?;
+        let save = PdfSaveOptions {
+            // Already subset by `embed`; printpdf would redo it from its own parse.
+            subset_fonts: false,
+            optimize: false,
+            secure: true,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let doc = pdf.to_lopdf_document(&save, &mut warnings);
+        let packed = packing
+            .join()
+            .map_err(|_| Error::Write("compressing the fonts failed".into()))??;
+        finish::finish(doc, options, document, &embedded, packed)
+    })
 }

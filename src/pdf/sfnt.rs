@@ -149,6 +149,21 @@ pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>,
     Some((assemble(version, tables), first_blank))
 }
 
+/// A copy of `font` with every outline removed (an empty `glyf`, a zero `loca`) and no
+/// hinting programs: the same glyph count, advances and vertical metrics. printpdf reads
+/// widths by decoding each glyph; handed this copy it does so without touching outlines,
+/// and the real program replaces it in the finished file.
+pub fn metrics_only(font: &[u8]) -> Option<Vec<u8>> {
+    let version = be32(font, 0)?;
+    let mut tables = tables(font)?;
+    tables.retain(|t| !matches!(&t.0, b"fpgm" | b"prep" | b"cvt " | b"post"));
+    let long_loca = be16(find(&mut tables, b"head")?, 50)? == 1;
+    let glyphs = usize::from(be16(find(&mut tables, b"maxp")?, 4)?);
+    *find(&mut tables, b"loca")? = vec![0; (glyphs + 1) * if long_loca { 4 } else { 2 }];
+    *find(&mut tables, b"glyf")? = Vec::new();
+    Some(assemble(version, tables))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ pub fn document(title: &str, pages: &[Page], fonts: &[Embedded]) -> Result<PdfDo
     let mut doc = PdfDocument::new(title);
     for embedded in fonts {
         let mut parse_warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&embedded.program, 0, &mut parse_warnings).ok_or(
+        let parsed = ParsedFont::from_bytes(&embedded.metrics, 0, &mut parse_warnings).ok_or(
             Error::Subset {
                 font: embedded.font.postscript_name(),
                 reason: "printpdf could not read the subset font".into(),
