@@ -89,7 +89,8 @@ pub struct ItemView {
     pub methods: String,
     pub sources: Vec<SourceView>,
     pub references: Vec<ReferenceView>,
-    /// Seed citations then instrument citations, joined by ；: the 依据 column.
+    /// Seed citations then instrument citations (short names, articles of one instrument
+    /// merged), joined by ；: the 依据 column.
     pub basis: String,
 }
 
@@ -330,9 +331,19 @@ fn grouped_citations(references: &[Reference]) -> Vec<String> {
         .into_iter()
         .map(|(instrument, articles)| {
             let articles: Vec<&str> = articles.into_iter().filter(|a| !a.is_empty()).collect();
-            format!("{}{}", titled(instrument), articles.join("、"))
+            format!("{}{}", titled(short_name(instrument)), articles.join("、"))
         })
         .collect()
+}
+
+/// The instrument without its parenthesised document number or edition, for the narrow 依据
+/// column (`信息安全等级保护管理办法（公通字〔2007〕43号）` → `信息安全等级保护管理办法`); the
+/// appendix keeps the full name. A name that is only a document number stays whole.
+fn short_name(instrument: &str) -> &str {
+    match instrument.find('（') {
+        Some(at) if at > 0 && !instrument.starts_with("GB") => &instrument[..at],
+        _ => instrument,
+    }
 }
 
 /// `《网络安全法》第二十三条`: the instrument in title marks unless it already carries them.

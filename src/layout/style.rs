@@ -49,8 +49,8 @@ pub const HEADER_FILL: f32 = 0.88;
 pub const RULE_WIDTH: f32 = 0.6;
 /// Columns get up to this many ems of their natural width before any is wrapped harder.
 pub const COMFORTABLE_EMS: f32 = 6.0;
-/// Natural width assumed for a column that is empty in every row (filled in by hand).
-pub const FILL_IN_EMS: f32 = 16.0;
+/// Width granted to a column that is empty in every row (filled in by hand).
+pub const FILL_IN_EMS: f32 = 12.0;
 /// Columns whose widest content is at most this many ems are centred (序号, 页码…).
 pub const NARROW_COLUMN_EMS: f32 = 4.0;
 

@@ -196,8 +196,11 @@ fn column_widths(
         .collect();
     for c in 0..columns {
         if body_max[c] == 0.0 && rows.len() > 1 {
-            // Empty in every row: a column to be filled in by hand (问题描述或证明材料).
-            max[c] = max[c].max(FILL_IN_EMS * TABLE_SIZE + pad);
+            // Empty in every row: a column to be filled in by hand (问题描述或证明材料). Its
+            // content gives it no claim to the spare width, so it is granted its room outright.
+            let room = FILL_IN_EMS * TABLE_SIZE + pad;
+            min[c] = min[c].max(room);
+            max[c] = max[c].max(room);
         }
     }
     // Hanzi may break anywhere, so the true minimum of a Chinese column is one character,
