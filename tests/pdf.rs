@@ -474,3 +474,13 @@ fn poppler_and_qpdf_agree() {
         assert!(text.contains(&format!("第1页共{}页", pdf.pages)));
     }
 }
+
+#[test]
+fn page_break_comment_starts_a_new_page() {
+    let pdf = render("# 检查表\n\n正文。\n\n<!-- pagebreak -->\n\n## 附件\n\n依据。\n");
+    let doc = load(&pdf);
+    assert_eq!(pdf.pages, 2);
+    assert!(page_text(&doc, 2).starts_with("附件"));
+    // At the top of a page it adds no blank page.
+    assert_eq!(render("<!-- pagebreak -->\n\n# 标题\n").pages, 1);
+}

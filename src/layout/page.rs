@@ -216,6 +216,13 @@ impl<'f> PageBuilder<'f> {
         }
     }
 
+    /// Starts a new page unless nothing has been placed on this one yet.
+    pub fn break_page(&mut self) {
+        if self.y > self.top {
+            self.new_page();
+        }
+    }
+
     /// Ends the current page and starts the next, carrying quote bars and the table header.
     pub fn new_page(&mut self) {
         let y = self.y;

@@ -21,6 +21,9 @@ use super::table::{self, TableState};
 use super::{Document, Item, Point, Warning};
 use crate::fonts::{FontId, FontSet};
 
+/// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
+pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
+
 /// What the inline text being collected will become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BlockKind {
@@ -350,6 +353,12 @@ where
     /// A line of an HTML block: shown as written, except comments.
     fn html_block_text(&mut self, html: &str) {
         let trimmed = html.trim();
+        if trimmed == PAGE_BREAK {
+            // A form's appendix starts on a page of its own; Markdown viewers show nothing.
+            self.flush();
+            self.page.break_page();
+            return;
+        }
         if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
             return;
         }
