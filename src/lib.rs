@@ -22,6 +22,7 @@ pub mod embedded;
 pub mod error;
 pub mod fonts;
 pub mod generate;
+pub mod input;
 pub mod layout;
 pub mod output;
 pub mod pdf;

@@ -12,6 +12,7 @@ use tera::{Context, Tera};
 
 use crate::embedded;
 use crate::error::{Error, Result};
+use crate::input;
 use crate::rules::Audience;
 use crate::view::{ChecklistView, Meta};
 
@@ -31,24 +32,12 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
         .map(|(name, text)| (name.to_string(), text.to_string()))
         .collect();
     if let Some(dir) = overrides {
-        let read_error = |source| Error::Read {
-            path: dir.to_path_buf(),
-            source,
-        };
-        for entry in std::fs::read_dir(dir).map_err(read_error)? {
-            let path = entry.map_err(read_error)?.path();
-            if path.extension().is_some_and(|ext| ext == "md") && path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                let name = path
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                sources.insert(name, text);
-            }
+        for file in input::files_in(dir, &["md"])? {
+            let text = String::from_utf8(file.bytes).map_err(|_| Error::Template {
+                name: file.path.display().to_string(),
+                message: "the template is not valid UTF-8".to_string(),
+            })?;
+            sources.insert(file.name, text);
         }
     }
     let mut tera = Tera::new();

@@ -4,7 +4,6 @@
 //! all; a rule that does not parse is left out and the others load.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,7 +11,8 @@ use serde::Deserialize;
 
 use super::model::{Domain, NotCheckable, Origin, Rule, Sector, SourceFile};
 use crate::embedded;
-use crate::error::{Error, Location, Problem, Result};
+use crate::error::{Location, Problem, Result};
+use crate::input;
 use crate::yaml::{self, Node, Positions};
 
 /// File names with a fixed meaning in a rules directory; every other `*.yaml` is a domain.
@@ -116,34 +116,14 @@ pub fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Vec<Problem>)> {
 
 /// `(printed name, file name, text)` of every YAML file in `dir`, sorted by name.
 fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>> {
-    let read_error = |source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        let is_yaml = path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml");
-        if !is_yaml || !path.is_file() {
-            continue;
-        }
-        let bytes = fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+    Ok(input::files_in(dir, &["yaml", "yml"])?
+        .into_iter()
         // Invalid UTF-8 is reported by the YAML parser with its position.
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        files.push((path.display().to_string(), name, text));
-    }
-    files.sort();
-    Ok(files)
+        .map(|file| {
+            let text = String::from_utf8_lossy(&file.bytes).into_owned();
+            (file.path.display().to_string(), file.name, text)
+        })
+        .collect())
 }
 
 /// Adds one layer: rules, sectors and not-checkable entries of one directory.
