@@ -125,8 +125,15 @@ fn forms_are_reproducible() {
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
 
+/// Runs an independent PDF reader if installed. CI installs them (.ci/run), so there a
+/// missing reader is a failure rather than a skipped check.
 fn run(program: &str, args: &[&str]) -> Option<std::process::Output> {
-    Command::new(program).args(args).output().ok()
+    let output = Command::new(program).args(args).output().ok();
+    assert!(
+        output.is_some() || std::env::var_os("CI").is_none(),
+        "{program} is not installed; .ci/run installs poppler-utils and qpdf"
+    );
+    output
 }
 
 #[test]
