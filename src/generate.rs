@@ -9,7 +9,7 @@ use tera::Tera;
 
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
-use crate::pdf::Orientation;
+use crate::pdf::PdfOptions;
 use crate::render::RenderContext;
 use crate::rules::{Audience, RuleSet};
 use crate::seeds::Seeds;
@@ -83,10 +83,12 @@ fn form_pdf(form: &Form, selection: &Selection) -> Result<crate::render::Rendere
     keywords.push(selection.audience.id().to_string());
     crate::render::pdf(&RenderContext {
         markdown: &form.markdown,
-        title: format!("{}（{}）", view.title, view.sector_names),
-        subject,
-        keywords,
-        orientation: Orientation::Auto,
+        options: PdfOptions {
+            title: format!("{}（{}）", view.title, view.sector_names),
+            subject,
+            keywords,
+            ..PdfOptions::default()
+        },
     })
 }
 

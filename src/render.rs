@@ -4,17 +4,15 @@
 //! a form and a rendered file go through one path.
 
 use crate::error::{Error, Result};
-use crate::pdf::{self, Orientation, PdfOptions};
+use crate::pdf::{self, PdfOptions};
 
 /// Everything a renderer is handed for one document.
 #[derive(Debug, Clone)]
 pub struct RenderContext<'a> {
     /// The finished Markdown, exactly as users get it in the `.md` file.
     pub markdown: &'a str,
-    pub title: String,
-    pub subject: String,
-    pub keywords: Vec<String>,
-    pub orientation: Orientation,
+    /// Title, subject, keywords and orientation; the date is filled in by [`pdf`].
+    pub options: PdfOptions,
 }
 
 /// A rendered PDF and what the user should be told about it.
@@ -30,12 +28,8 @@ pub struct Rendered {
 /// gives the same bytes.
 pub fn pdf(context: &RenderContext) -> Result<Rendered> {
     let options = PdfOptions {
-        title: context.title.clone(),
-        subject: context.subject.clone(),
-        author: None,
-        keywords: context.keywords.clone(),
         timestamp: crate::date::source_date_epoch(),
-        orientation: context.orientation,
+        ..context.options.clone()
     };
     let output = pdf::render_markdown(context.markdown, &options).map_err(|err| Error::Pdf {
         message: err.to_string(),

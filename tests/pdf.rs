@@ -210,6 +210,15 @@ fn fonts_are_embedded_subsets() {
     assert!(pdf.bytes.len() < 400_000, "{} bytes", pdf.bytes.len());
 }
 
+/// The dictionary that `key` of `dict` refers to.
+fn linked<'a>(doc: &'a Document, dict: &Dictionary, key: &[u8]) -> &'a Dictionary {
+    let reference = dict
+        .get(key)
+        .and_then(Object::as_reference)
+        .expect("a reference");
+    doc.get_dictionary(reference).expect("a dictionary")
+}
+
 #[test]
 fn metadata_and_outline() {
     let pdf = render(&fixture("inspection-form.md"));
@@ -237,39 +246,18 @@ fn metadata_and_outline() {
                 .expect("Outlines"),
         )
         .expect("outline root");
-    let first = doc
-        .get_dictionary(
-            outlines
-                .get(b"First")
-                .and_then(Object::as_reference)
-                .expect("First"),
-        )
-        .expect("first entry");
+    let first = linked(&doc, outlines, b"First");
     assert_eq!(
         decode(first.get(b"Title").expect("Title")),
         "信息安全等级保护 现场检查记录表"
     );
     // The sections nest under the form title, in document order.
-    let child = doc
-        .get_dictionary(
-            first
-                .get(b"First")
-                .and_then(Object::as_reference)
-                .expect("child"),
-        )
-        .expect("child entry");
+    let child = linked(&doc, first, b"First");
     assert_eq!(
         decode(child.get(b"Title").expect("Title")),
         "一、信息安全与等级保护"
     );
-    let next = doc
-        .get_dictionary(
-            child
-                .get(b"Next")
-                .and_then(Object::as_reference)
-                .expect("next"),
-        )
-        .expect("next entry");
+    let next = linked(&doc, child, b"Next");
     assert_eq!(
         decode(next.get(b"Title").expect("Title")),
         "二、个人信息保护"

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::output::write_atomic;
-use checkgen::pdf::Orientation;
+use checkgen::pdf::{Orientation, PdfOptions};
 use checkgen::render::{self, RenderContext};
 use checkgen::{Error, Result};
 
@@ -59,13 +59,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         });
     let rendered = render::pdf(&RenderContext {
         markdown: &markdown,
-        title,
-        subject: String::new(),
-        keywords: Vec::new(),
-        orientation: match args.orientation {
-            OrientationArg::Auto => Orientation::Auto,
-            OrientationArg::Portrait => Orientation::Portrait,
-            OrientationArg::Landscape => Orientation::Landscape,
+        options: PdfOptions {
+            title,
+            orientation: match args.orientation {
+                OrientationArg::Auto => Orientation::Auto,
+                OrientationArg::Portrait => Orientation::Portrait,
+                OrientationArg::Landscape => Orientation::Landscape,
+            },
+            ..PdfOptions::default()
         },
     })?;
     for warning in &rendered.warnings {
