@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-use ttf_parser::{cmap, Face, GlyphId};
+use ttf_parser::{cmap, Face};
 
 static REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Regular.ttf");
 static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Bold.ttf");
@@ -42,10 +42,10 @@ struct Loaded {
     /// The widest Unicode cmap subtable (format 12 when present, so supplementary-plane
     /// hanzi resolve too), chosen at load instead of on every lookup.
     cmap: Option<cmap::Subtable<'static>>,
-    /// Memo of cmap look-ups for the Basic Multilingual Plane, filled as characters are met:
-    /// a form looks up the same few thousand hanzi over and over, and a binary search in a
-    /// 30,000-glyph cmap per character showed in profiles. 0 = not looked up yet, 1 = no
-    /// glyph, g + 2 = glyph g. Atomics keep it shareable by the threads of `generate --all`.
+    /// Memo of look-ups for the Basic Multilingual Plane, filled as characters are met: a
+    /// form measures the same few thousand hanzi over and over, and a binary search in a
+    /// 30,000-glyph cmap plus an `hmtx` read per character showed in profiles. One word per
+    /// character (see [`Memo`]); atomics keep it shareable by the threads of `generate --all`.
     bmp: Box<[AtomicU32]>,
     units_per_em: f32,
 }
@@ -112,27 +112,35 @@ impl FontSet {
         }
     }
 
-    /// The glyph drawing `c` in `font`, or `None` when the face lacks it.
-    pub fn glyph(&self, font: FontId, c: char) -> Option<u16> {
+    /// Glyph and advance of `c` in `font`, from the memo or the face.
+    fn memo(&self, font: FontId, c: char) -> Memo {
         let face = self.face(font);
         let lookup = || {
-            face.cmap
+            let glyph = face
+                .cmap
                 .and_then(|sub| sub.glyph_index(u32::from(c)))
-                .filter(|g| g.0 != 0)
-                .map(|g| g.0)
+                .filter(|g| g.0 != 0);
+            match glyph {
+                Some(g) => Memo::found(g.0, face.face.glyph_hor_advance(g).unwrap_or(0)),
+                None => Memo::MISSING,
+            }
         };
         let Some(slot) = face.bmp.get(c as usize) else {
             return lookup();
         };
-        match slot.load(Ordering::Relaxed) {
-            0 => {
-                let glyph = lookup();
-                slot.store(glyph.map_or(1, |g| u32::from(g) + 2), Ordering::Relaxed);
-                glyph
+        match Memo(slot.load(Ordering::Relaxed)) {
+            Memo::UNKNOWN => {
+                let memo = lookup();
+                slot.store(memo.0, Ordering::Relaxed);
+                memo
             }
-            1 => None,
-            memo => u16::try_from(memo - 2).ok(),
+            memo => memo,
         }
+    }
+
+    /// The glyph drawing `c` in `font`, or `None` when the face lacks it.
+    pub fn glyph(&self, font: FontId, c: char) -> Option<u16> {
+        self.memo(font, c).glyph()
     }
 
     /// Whether `font` has a glyph for `c`.
@@ -140,19 +148,12 @@ impl FontSet {
         self.glyph(font, c).is_some()
     }
 
-    /// Advance of glyph `gid` in ems.
-    pub fn glyph_advance(&self, font: FontId, gid: u16) -> f32 {
-        let face = self.face(font);
-        face.face
-            .glyph_hor_advance(GlyphId(gid))
-            .map_or(0.0, |a| f32::from(a) / face.units_per_em)
-    }
-
     /// Advance of `c` in ems. A character the face lacks is drawn as a one-em box, so that
     /// is its width.
     pub fn advance(&self, font: FontId, c: char) -> f32 {
-        match self.glyph(font, c) {
-            Some(gid) => self.glyph_advance(font, gid),
+        let memo = self.memo(font, c);
+        match memo.glyph() {
+            Some(_) => f32::from(memo.advance()) / self.face(font).units_per_em,
             None => 1.0,
         }
     }
@@ -174,6 +175,33 @@ impl FontSet {
             f32::from(face.face.ascender()) / face.units_per_em,
             f32::from(face.face.descender()) / face.units_per_em,
         )
+    }
+}
+
+/// A memo word: bits 0–15 the glyph id, bits 16–31 its advance in font units. Glyph 0
+/// (`.notdef`) is never a character's glyph, so a zero glyph id marks the two other states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Memo(u32);
+
+impl Memo {
+    /// Not looked up yet.
+    const UNKNOWN: Memo = Memo(0);
+    /// Looked up: the face has no glyph for the character.
+    const MISSING: Memo = Memo(1 << 16);
+
+    fn found(glyph: u16, advance: u16) -> Memo {
+        Memo(u32::from(advance) << 16 | u32::from(glyph))
+    }
+
+    fn glyph(self) -> Option<u16> {
+        match (self.0 & 0xFFFF) as u16 {
+            0 => None,
+            glyph => Some(glyph),
+        }
+    }
+
+    fn advance(self) -> u16 {
+        (self.0 >> 16) as u16
     }
 }
 

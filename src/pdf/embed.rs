@@ -1,41 +1,46 @@
-//! Font subsets: which glyphs each face needs, the subset program, and the code every
-//! character is written with.
+//! Font subsets: which glyphs each face needs, the code every character is written with, the
+//! subset program, and the outline-free copy printpdf reads metrics from.
 //!
 //! Subsetting is done here (with `subsetter`, typst's subsetter) rather than by printpdf,
 //! which would parse and subset the whole 10 MB face on every document: that costs tens of
 //! milliseconds, while `subsetter` copies only the glyphs used from the zero-copy face.
 //! Codes are the subset's glyph ids (Identity-H), handed to printpdf as glyph ids with their
 //! characters, from which it writes the ToUnicode CMap.
+//!
+//! The [`Subset`] (glyphs and codes) is cheap and made first; the program and the metrics
+//! copy each follow from it alone, so the page contents, printpdf's object tree and the
+//! program (the slow part: it reads every outline used from the face) can be made at the
+//! same time.
 
 use std::collections::HashMap;
 
-use super::sfnt::{finish_subset, metrics_only};
+use super::sfnt;
 use super::Error;
 use crate::fonts::{FontId, FontSet};
 use crate::layout::{Item, Page};
 
-/// One face as it goes into the PDF.
-pub struct Embedded {
+/// The glyphs of one face a document uses, and the code of every character drawn with it.
+pub struct Subset {
     /// Which face.
     pub font: FontId,
-    /// The subset TrueType program.
-    pub program: Vec<u8>,
-    /// The same program without outlines, which is all printpdf needs (see
-    /// [`metrics_only`]).
-    pub metrics: Vec<u8>,
+    /// Original glyph ids in subset order: subset glyph `i` is original glyph `glyphs[i]`.
+    glyphs: subsetter::GlyphRemapper,
+    /// Characters the face lacks, in order of first appearance. Each gets a blank glyph of
+    /// its own after the real ones, so it keeps a code (and its place in the text layer).
+    missing: Vec<char>,
     /// The code (subset glyph id) of every character set in this face.
-    pub codes: HashMap<char, u16>,
+    codes: Codes,
     /// The six-letter subset tag (`ABCDEF+`), derived from the glyphs kept so the same text
     /// always gets the same tag.
     pub tag: String,
 }
 
-/// Subsets every face used on `pages`; faces with no text are left out.
-pub fn embed(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Embedded>, Error> {
+/// Plans the subset of every face used on `pages`; faces with no text are left out.
+pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
     let mut out = Vec::with_capacity(FontId::ALL.len());
     for font in FontId::ALL {
-        let mut remapper = subsetter::GlyphRemapper::new();
-        let mut codes: HashMap<char, u16> = HashMap::new();
+        let mut glyphs = subsetter::GlyphRemapper::new();
+        let mut codes = Codes::default();
         let mut missing: Vec<char> = Vec::new();
         for (_, item) in pages.iter().flat_map(|p| &p.items) {
             let Item::Text { text, font: f, .. } = item else {
@@ -45,13 +50,11 @@ pub fn embed(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Embedded>, Error> {
                 continue;
             }
             for c in text.chars() {
-                if codes.contains_key(&c) || missing.contains(&c) {
+                if codes.get(c).is_some() || missing.contains(&c) {
                     continue;
                 }
                 match fonts.glyph(font, c) {
-                    Some(gid) => {
-                        codes.insert(c, remapper.remap(gid));
-                    }
+                    Some(gid) => codes.insert(c, glyphs.remap(gid)),
                     None => missing.push(c),
                 }
             }
@@ -59,34 +62,20 @@ pub fn embed(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Embedded>, Error> {
         if codes.is_empty() && missing.is_empty() {
             continue;
         }
-        let subset =
-            subsetter::subset(fonts.bytes(font), 0, &remapper).map_err(|e| Error::Subset {
-                font: font.postscript_name(),
-                reason: e.to_string(),
-            })?;
-        let blanks = u16::try_from(missing.len()).map_err(|_| Error::Subset {
+        let too_many = || Error::Subset {
             font: font.postscript_name(),
-            reason: "more than 65535 distinct characters are missing from the font".into(),
-        })?;
-        let (program, first_blank) = finish_subset(&subset, blanks, fonts.units_per_em(font))
-            .ok_or(Error::Subset {
-                font: font.postscript_name(),
-                reason: "the subset font program is malformed".into(),
-            })?;
-        for (i, c) in missing.into_iter().enumerate() {
-            // `blanks` fits in u16, so every index does too.
-            let offset = u16::try_from(i).unwrap_or(u16::MAX);
-            codes.insert(c, first_blank.saturating_add(offset));
+            reason: "more than 65535 distinct characters".into(),
+        };
+        let first_blank = glyphs.num_gids();
+        for (i, c) in missing.iter().enumerate() {
+            let offset = u16::try_from(i).map_err(|_| too_many())?;
+            codes.insert(*c, first_blank.checked_add(offset).ok_or_else(too_many)?);
         }
-        let tag = subset_tag(font, &codes);
-        let metrics = metrics_only(&program).ok_or(Error::Subset {
-            font: font.postscript_name(),
-            reason: "the subset font program is malformed".into(),
-        })?;
-        out.push(Embedded {
+        let tag = subset_tag(font, &codes.pairs);
+        out.push(Subset {
             font,
-            program,
-            metrics,
+            glyphs,
+            missing,
             codes,
             tag,
         });
@@ -94,9 +83,113 @@ pub fn embed(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Embedded>, Error> {
     Ok(out)
 }
 
+impl Subset {
+    /// The code `c` is written with, or `None` if no text in this face contains `c`.
+    pub fn code(&self, c: char) -> Option<u16> {
+        self.codes.get(c)
+    }
+
+    /// Every character of this face with its code, in the order they were first met.
+    pub fn codes(&self) -> impl Iterator<Item = (char, u16)> + '_ {
+        self.codes.pairs.iter().copied()
+    }
+
+    fn blanks(&self) -> u16 {
+        // `plan` gave every missing character a u16 code, so the count fits.
+        u16::try_from(self.missing.len()).unwrap_or(u16::MAX)
+    }
+
+    fn malformed(&self) -> Error {
+        Error::Subset {
+            font: self.font.postscript_name(),
+            reason: "the font program is malformed".into(),
+        }
+    }
+
+    /// The subset TrueType program: the glyphs used, then one blank glyph per missing
+    /// character.
+    pub fn program(&self, fonts: &FontSet) -> Result<Vec<u8>, Error> {
+        let subset = subsetter::subset(fonts.bytes(self.font), 0, &self.glyphs).map_err(|e| {
+            Error::Subset {
+                font: self.font.postscript_name(),
+                reason: e.to_string(),
+            }
+        })?;
+        let (program, first_blank) =
+            sfnt::finish_subset(&subset, self.blanks(), fonts.units_per_em(self.font))
+                .ok_or_else(|| self.malformed())?;
+        // Composite glyphs would make the subsetter add their components after the glyphs
+        // planned, moving the blanks off the codes already given out. The shipped faces
+        // have none; a face that did would be caught here rather than drawn wrong.
+        if first_blank != self.glyphs.num_gids() {
+            return Err(Error::Subset {
+                font: self.font.postscript_name(),
+                reason: "composite glyphs are not supported".into(),
+            });
+        }
+        Ok(program)
+    }
+
+    /// A copy of the subset with metrics and no outlines, which is all printpdf needs (see
+    /// [`sfnt::metrics_font`]).
+    pub fn metrics(&self, fonts: &FontSet) -> Result<Vec<u8>, Error> {
+        sfnt::metrics_font(
+            fonts.bytes(self.font),
+            self.glyphs.remapped_gids(),
+            self.blanks(),
+            fonts.units_per_em(self.font),
+        )
+        .ok_or_else(|| self.malformed())
+    }
+}
+
+/// Character → code, looked up once per character drawn: a flat table for the Basic
+/// Multilingual Plane (where nearly every character of a form is), a map beyond it.
+struct Codes {
+    /// Indexed by code point; 0 = no code (0 is `.notdef`, never assigned to a character).
+    bmp: Vec<u16>,
+    beyond: HashMap<char, u16>,
+    /// Every pair, in the order inserted.
+    pairs: Vec<(char, u16)>,
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Codes {
+            bmp: vec![0; 0x1_0000],
+            beyond: HashMap::new(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+impl Codes {
+    fn get(&self, c: char) -> Option<u16> {
+        match self.bmp.get(c as usize) {
+            Some(0) => None,
+            Some(code) => Some(*code),
+            None => self.beyond.get(&c).copied(),
+        }
+    }
+
+    fn insert(&mut self, c: char, code: u16) {
+        match self.bmp.get_mut(c as usize) {
+            Some(slot) => *slot = code,
+            None => {
+                self.beyond.insert(c, code);
+            }
+        }
+        self.pairs.push((c, code));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
 /// Six capital letters from a hash of the face and its character → code pairs.
-fn subset_tag(font: FontId, codes: &HashMap<char, u16>) -> String {
-    let mut pairs: Vec<(char, u16)> = codes.iter().map(|(c, g)| (*c, *g)).collect();
+fn subset_tag(font: FontId, pairs: &[(char, u16)]) -> String {
+    let mut pairs = pairs.to_vec();
     pairs.sort_unstable();
     let mut hash = super::finish::Fnv::new();
     hash.write(font.postscript_name().as_bytes());

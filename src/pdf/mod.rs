@@ -11,8 +11,6 @@ mod finish;
 mod sfnt;
 mod write;
 
-use printpdf::PdfSaveOptions;
-
 use crate::fonts::{FontError, FontSet};
 use crate::layout::{self, Document, LayoutOptions};
 
@@ -114,30 +112,17 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
 /// Writes laid-out pages as PDF bytes.
 pub fn to_vec(document: &Document, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = FontSet::get()?;
-    let embedded = embed::embed(fonts, &document.pages)?;
-    // Deflating the font programs is the largest single cost; it runs on a second thread
-    // while printpdf builds the object tree.
+    let subsets = embed::plan(fonts, &document.pages)?;
+    // Subsetting and deflating the font programs (reading every outline used from the 10 MB
+    // faces) is the largest single cost; a second thread does it while this one builds
+    // printpdf's object tree and writes the page contents.
     std::thread::scope(|scope| {
-        let packing = scope.spawn(|| {
-            let mut deflater = finish::Deflater::new();
-            embedded
-                .iter()
-                .map(|e| deflater.deflate(&e.program))
-                .collect::<Result<Vec<_>, Error>>()
-        });
-        let pdf = write::document(&options.title, &document.pages, &embedded)?;
-        let save = PdfSaveOptions {
-            // Already subset by `embed`; printpdf would redo it from its own parse.
-            subset_fonts: false,
-            optimize: false,
-            secure: true,
-            image_optimization: None,
-        };
-        let mut warnings = Vec::new();
-        let doc = pdf.to_lopdf_document(&save, &mut warnings);
-        let packed = packing
+        let programs = scope.spawn(|| finish::pack_programs(fonts, &subsets));
+        let doc = write::document(&options.title, &document.pages, fonts, &subsets)?;
+        let contents = finish::pack_contents(&document.pages, &subsets)?;
+        let programs = programs
             .join()
-            .map_err(|_| Error::Write("compressing the fonts failed".into()))??;
-        finish::finish(doc, options, document, &embedded, packed)
+            .map_err(|_| Error::Write("subsetting the fonts failed".into()))??;
+        finish::finish(doc, options, document, &subsets, programs, contents)
     })
 }

@@ -1,4 +1,5 @@
-//! Small edits to a subset TrueType program before it is embedded.
+//! Small edits to a subset TrueType program before it is embedded, and the outline-free copy
+//! of a subset that printpdf reads metrics from.
 //!
 //! The subsetter drops `cmap` (a PDF CID font maps codes to glyphs itself), but printpdf's
 //! font parser refuses a face without one, so a minimal `cmap` goes back in. And characters
@@ -149,18 +150,77 @@ pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>,
     Some((assemble(version, tables), first_blank))
 }
 
-/// A copy of `font` with every outline removed (an empty `glyf`, a zero `loca`) and no
-/// hinting programs: the same glyph count, advances and vertical metrics. printpdf reads
-/// widths by decoding each glyph; handed this copy it does so without touching outlines,
-/// and the real program replaces it in the finished file.
-pub fn metrics_only(font: &[u8]) -> Option<Vec<u8>> {
-    let version = be32(font, 0)?;
-    let mut tables = tables(font)?;
-    tables.retain(|t| !matches!(&t.0, b"fpgm" | b"prep" | b"cvt " | b"post"));
-    let long_loca = be16(find(&mut tables, b"head")?, 50)? == 1;
-    let glyphs = usize::from(be16(find(&mut tables, b"maxp")?, 4)?);
-    *find(&mut tables, b"loca")? = vec![0; (glyphs + 1) * if long_loca { 4 } else { 2 }];
-    *find(&mut tables, b"glyf")? = Vec::new();
+/// The table `tag` of a single-face sfnt, borrowed.
+fn table<'f>(font: &'f [u8], tag: &[u8; 4]) -> Option<&'f [u8]> {
+    let count = usize::from(be16(font, 4)?);
+    (0..count).find_map(|i| {
+        let record = 12 + 16 * i;
+        if font.get(record..record + 4)? != tag {
+            return None;
+        }
+        let offset = be32(font, record + 8)? as usize;
+        let length = be32(font, record + 12)? as usize;
+        font.get(offset..offset.checked_add(length)?)
+    })
+}
+
+/// A font with the metrics of a subset and no outlines: original glyphs `glyphs` (in subset
+/// order) followed by `blanks` glyphs `advance` units wide, with an empty `glyf`, a zero
+/// `loca`, and no hinting. printpdf reads widths and names from it by decoding each glyph,
+/// which costs nothing without outlines; the real program replaces it in the finished file.
+/// Made from the full face, it does not wait for the subset program.
+pub fn metrics_font(
+    face: &[u8],
+    glyphs: impl Iterator<Item = u16>,
+    blanks: u16,
+    advance: u16,
+) -> Option<Vec<u8>> {
+    let version = be32(face, 0)?;
+    let hhea = table(face, b"hhea")?;
+    let hmtx = table(face, b"hmtx")?;
+    let long_metrics = usize::from(be16(hhea, 34)?.max(1));
+    let metric = |gid: usize| -> Option<(u16, u16)> {
+        if gid < long_metrics {
+            Some((be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?))
+        } else {
+            let advance = be16(hmtx, (long_metrics - 1) * 4)?;
+            Some((
+                advance,
+                be16(hmtx, long_metrics * 4 + (gid - long_metrics) * 2)?,
+            ))
+        }
+    };
+    let mut metrics = Vec::new();
+    for gid in glyphs {
+        let (advance, lsb) = metric(usize::from(gid))?;
+        metrics.extend_from_slice(&advance.to_be_bytes());
+        metrics.extend_from_slice(&lsb.to_be_bytes());
+    }
+    for _ in 0..blanks {
+        metrics.extend_from_slice(&advance.to_be_bytes());
+        metrics.extend_from_slice(&0u16.to_be_bytes());
+    }
+    let total = u16::try_from(metrics.len() / 4).ok()?;
+
+    let head = table(face, b"head")?.to_vec();
+    let long_loca = be16(&head, 50)? == 1;
+    let mut hhea = hhea.to_vec();
+    put16(&mut hhea, 34, total)?;
+    let mut maxp = table(face, b"maxp")?.to_vec();
+    put16(&mut maxp, 4, total)?;
+    let loca = vec![0; (usize::from(total) + 1) * if long_loca { 4 } else { 2 }];
+    let mut tables = vec![
+        (*b"head", head),
+        (*b"hhea", hhea),
+        (*b"maxp", maxp),
+        (*b"hmtx", metrics),
+        (*b"loca", loca),
+        (*b"glyf", Vec::new()),
+        (*b"cmap", empty_cmap()),
+    ];
+    if let Some(name) = table(face, b"name") {
+        tables.push((*b"name", name.to_vec()));
+    }
     Some(assemble(version, tables))
 }
 
@@ -172,5 +232,7 @@ mod tests {
     fn rejects_garbage() {
         assert!(finish_subset(b"not a font at all", 2, 1000).is_none());
         assert!(finish_subset(&[], 0, 1000).is_none());
+        assert!(metrics_font(b"not a font at all", [1, 2].into_iter(), 0, 1000).is_none());
+        assert!(metrics_font(&[], std::iter::empty(), 1, 1000).is_none());
     }
 }

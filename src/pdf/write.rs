@@ -1,56 +1,88 @@
-//! Laid-out pages → printpdf operations. Only translation happens here: every position was
-//! decided by layout. Page space flips from layout's top-down `y` to PDF's bottom-up `y`.
+//! Laid-out pages → PDF content streams, and the printpdf document that holds them.
+//!
+//! Every position was decided by layout; here pages are only translated, flipping layout's
+//! top-down `y` to PDF's bottom-up `y`. The content streams are written straight from the
+//! layout items: going through printpdf's operation list cost more than everything else in
+//! the writer together (an enum per operator, a glyph-run merger, float formatting through
+//! `fmt`), while a form's pages use six operators. printpdf builds the rest of the file: page
+//! tree, resources, and the Type0 fonts with their widths and ToUnicode CMaps.
 
 use printpdf::{
-    Codepoint, Color, FontId as PdfFontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode,
-    ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, Point as PdfPoint, Pt, Rect,
-    TextItem, TextMatrix,
+    Codepoint, FontId as PdfFontId, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Pt, TextItem,
 };
+use printpdf_lopdf::Document as LoDocument;
 
-use super::embed::Embedded;
+use super::embed::Subset;
 use super::Error;
-use crate::fonts::FontId;
-use crate::layout::{Item, Page, Point};
+use crate::fonts::{FontId, FontSet};
+use crate::layout::{Item, Page};
 
 /// The resource name of a face in every page's font dictionary.
-fn resource(font: FontId) -> PdfFontId {
-    PdfFontId(
-        match font {
-            FontId::Regular => "NotoR",
-            FontId::Bold => "NotoB",
-        }
-        .to_string(),
-    )
+fn resource(font: FontId) -> &'static str {
+    match font {
+        FontId::Regular => "NotoR",
+        FontId::Bold => "NotoB",
+    }
 }
 
-/// Builds the printpdf document: fonts registered, one page per layout page.
-pub fn document(title: &str, pages: &[Page], fonts: &[Embedded]) -> Result<PdfDocument, Error> {
+/// Builds the file's object tree with printpdf: fonts registered, one page per layout page.
+///
+/// printpdf learns which glyphs a face uses (for its `/W` widths and ToUnicode CMap) from the
+/// text shown on the pages, so the first page carries one `ShowText` per face listing every
+/// code with its character. The content of every page, that one included, is replaced by
+/// [`content`]'s stream when the file is finished.
+pub fn document(
+    title: &str,
+    pages: &[Page],
+    fonts: &FontSet,
+    subsets: &[Subset],
+) -> Result<LoDocument, Error> {
     let mut doc = PdfDocument::new(title);
-    for embedded in fonts {
+    let mut census = Vec::with_capacity(subsets.len() * 2);
+    for subset in subsets {
         let mut parse_warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&embedded.metrics, 0, &mut parse_warnings).ok_or(
-            Error::Subset {
-                font: embedded.font.postscript_name(),
+        let metrics = subset.metrics(fonts)?;
+        let parsed =
+            ParsedFont::from_bytes(&metrics, 0, &mut parse_warnings).ok_or(Error::Subset {
+                font: subset.font.postscript_name(),
                 reason: "printpdf could not read the subset font".into(),
-            },
-        )?;
+            })?;
+        let id = PdfFontId(resource(subset.font).to_string());
         doc.resources
             .fonts
             .map
-            .insert(resource(embedded.font), PdfFont::new(parsed));
+            .insert(id.clone(), PdfFont::new(parsed));
+        census.push(Op::SetFont {
+            font: PdfFontHandle::External(id),
+            size: Pt(1.0),
+        });
+        census.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(
+                subset
+                    .codes()
+                    .map(|(c, code)| Codepoint::with_cid(code, 0.0, c.to_string()))
+                    .collect(),
+            )],
+        });
     }
-    let pdf_pages = pages
+    let mut pdf_pages: Vec<PdfPage> = pages
         .iter()
-        .map(|page| {
-            PdfPage::new(
-                Mm::from(Pt(page.width)),
-                Mm::from(Pt(page.height)),
-                page_ops(page, fonts),
-            )
-        })
+        .map(|page| PdfPage::new(Mm::from(Pt(page.width)), Mm::from(Pt(page.height)), vec![]))
         .collect();
+    if let Some(first) = pdf_pages.first_mut() {
+        first.ops = census;
+    }
     doc.with_pages(pdf_pages);
-    Ok(doc)
+    let save = PdfSaveOptions {
+        // Already subset by `embed`; printpdf would redo it from its own parse.
+        subset_fonts: false,
+        optimize: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    Ok(doc.to_lopdf_document(&save, &mut warnings))
 }
 
 /// Graphics state already set in the content stream, so unchanged values are not repeated.
@@ -60,135 +92,212 @@ struct State {
     stroke: Option<f32>,
     width: Option<f32>,
     font: Option<(FontId, f32)>,
-    in_text: bool,
+    /// Inside `BT … ET`: the start of the current text line, in hundredths of a point, which
+    /// the next `Td` moves from.
+    text_line: Option<(i64, i64)>,
+    /// A path of line segments waiting for its `S`.
+    open_path: bool,
 }
 
-fn gray(level: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: level,
-        icc_profile: None,
-    })
-}
-
-fn page_ops(page: &Page, fonts: &[Embedded]) -> Vec<Op> {
-    let flip = |p: Point| PdfPoint {
-        x: Pt(p.x),
-        y: Pt(page.height - p.y),
-    };
-    let mut ops = Vec::with_capacity(page.items.len() * 3);
+/// The content stream of one page.
+pub fn content(page: &Page, subsets: &[Subset]) -> Vec<u8> {
+    let mut out = Stream(Vec::with_capacity(page.items.len() * 40));
     let mut state = State::default();
+    let flip = |y: f32| page.height - y;
     for (at, item) in &page.items {
         let is_text = matches!(item, Item::Text { .. });
-        if is_text != state.in_text {
-            ops.push(if is_text {
-                Op::StartTextSection
-            } else {
-                Op::EndTextSection
-            });
-            state.in_text = is_text;
+        if !matches!(item, Item::Line { .. }) && state.open_path {
+            out.op("S");
+            state.open_path = false;
+        }
+        match (is_text, state.text_line.is_some()) {
+            (true, false) => {
+                out.op("BT");
+                state.text_line = Some((0, 0));
+            }
+            (false, true) => {
+                out.op("ET");
+                state.text_line = None;
+            }
+            _ => {}
         }
         match item {
             Item::Text { text, font, size } => {
-                let Some(embedded) = fonts.iter().find(|e| e.font == *font) else {
+                let Some(subset) = subsets.iter().find(|s| s.font == *font) else {
                     continue;
                 };
                 if state.font != Some((*font, *size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(resource(*font)),
-                        size: Pt(*size),
-                    });
+                    out.name(resource(*font));
+                    out.num(*size);
+                    out.op("Tf");
                     state.font = Some((*font, *size));
                 }
-                if state.fill != Some(0.0) {
-                    ops.push(Op::SetFillColor { col: gray(0.0) });
-                    state.fill = Some(0.0);
-                }
-                let origin = flip(*at);
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(origin.x, origin.y),
-                });
-                let glyphs = text
-                    .chars()
-                    .filter_map(|c| {
-                        embedded
-                            .codes
-                            .get(&c)
-                            .map(|gid| Codepoint::with_cid(*gid, 0.0, c.to_string()))
-                    })
-                    .collect();
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(glyphs)],
-                });
+                fill(&mut out, &mut state, 0.0);
+                let to = (hundredths(at.x), hundredths(flip(at.y)));
+                let from = state.text_line.unwrap_or((0, 0));
+                out.fixed(to.0 - from.0);
+                out.fixed(to.1 - from.1);
+                out.op("Td");
+                state.text_line = Some(to);
+                out.glyphs(text.chars().filter_map(|c| subset.code(c)));
+                out.op("Tj");
             }
             Item::Line {
                 to,
                 width,
                 gray: level,
             } => {
-                stroke_style(&mut ops, &mut state, *width, *level);
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: flip(*at),
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: flip(*to),
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
+                let restyle = state.stroke != Some(*level) || state.width != Some(*width);
+                if restyle && state.open_path {
+                    out.op("S");
+                }
+                stroke(&mut out, &mut state, *width, *level);
+                out.num(at.x);
+                out.num(flip(at.y));
+                out.op("m");
+                out.num(to.x);
+                out.num(flip(to.y));
+                out.op("l");
+                state.open_path = true;
             }
             Item::Rect {
                 width,
                 height,
-                fill,
-                stroke,
+                fill: fill_level,
+                stroke: outline,
             } => {
-                if let Some(level) = fill {
-                    if state.fill != Some(*level) {
-                        ops.push(Op::SetFillColor { col: gray(*level) });
-                        state.fill = Some(*level);
-                    }
+                if let Some(level) = fill_level {
+                    fill(&mut out, &mut state, *level);
                 }
-                if let Some((w, level)) = stroke {
-                    stroke_style(&mut ops, &mut state, *w, *level);
+                if let Some((w, level)) = outline {
+                    stroke(&mut out, &mut state, *w, *level);
                 }
-                let mode = match (fill.is_some(), stroke.is_some()) {
-                    (true, true) => PaintMode::FillStroke,
-                    (true, false) => PaintMode::Fill,
-                    (false, true) => PaintMode::Stroke,
+                let paint = match (fill_level.is_some(), outline.is_some()) {
+                    (true, true) => "B",
+                    (true, false) => "f",
+                    (false, true) => "S",
                     (false, false) => continue,
                 };
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(at.x),
-                        y: Pt(page.height - at.y - height),
-                        width: Pt(*width),
-                        height: Pt(*height),
-                        mode: Some(mode),
-                        winding_order: None,
-                    },
-                });
+                out.num(at.x);
+                out.num(flip(at.y) - height);
+                out.num(*width);
+                out.num(*height);
+                out.op("re");
+                out.op(paint);
             }
         }
     }
-    if state.in_text {
-        ops.push(Op::EndTextSection);
+    if state.open_path {
+        out.op("S");
     }
-    ops
+    if state.text_line.is_some() {
+        out.op("ET");
+    }
+    out.0
 }
 
-fn stroke_style(ops: &mut Vec<Op>, state: &mut State, width: f32, level: f32) {
+fn fill(out: &mut Stream, state: &mut State, level: f32) {
+    if state.fill != Some(level) {
+        out.num(level);
+        out.op("g");
+        state.fill = Some(level);
+    }
+}
+
+fn stroke(out: &mut Stream, state: &mut State, width: f32, level: f32) {
     if state.stroke != Some(level) {
-        ops.push(Op::SetOutlineColor { col: gray(level) });
+        out.num(level);
+        out.op("G");
         state.stroke = Some(level);
     }
     if state.width != Some(width) {
-        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        out.num(width);
+        out.op("w");
         state.width = Some(width);
+    }
+}
+
+/// A coordinate in hundredths of a point: finer than any printer resolves, and short.
+fn hundredths(value: f32) -> i64 {
+    (f64::from(value) * 100.0).round() as i64
+}
+
+/// Content-stream syntax: operands separated by spaces, each operator ending its line.
+struct Stream(Vec<u8>);
+
+impl Stream {
+    fn op(&mut self, operator: &str) {
+        self.0.extend_from_slice(operator.as_bytes());
+        self.0.push(b'\n');
+    }
+
+    fn name(&mut self, name: &str) {
+        self.0.push(b'/');
+        self.0.extend_from_slice(name.as_bytes());
+        self.0.push(b' ');
+    }
+
+    /// A number to two decimals, without trailing zeros (`12`, `12.5`, `-0.25`).
+    fn num(&mut self, value: f32) {
+        self.fixed(hundredths(value));
+    }
+
+    /// A number given in hundredths.
+    fn fixed(&mut self, hundredths: i64) {
+        if hundredths < 0 {
+            self.0.push(b'-');
+        }
+        let magnitude = hundredths.unsigned_abs();
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
+        let cents = magnitude % 100;
+        if cents != 0 {
+            self.0.push(b'.');
+            self.0.push(b'0' + (cents / 10) as u8);
+            if !cents.is_multiple_of(10) {
+                self.0.push(b'0' + (cents % 10) as u8);
+            }
+        }
+        self.0.push(b' ');
+    }
+
+    /// A hexadecimal string of two-byte codes (Identity-H).
+    fn glyphs(&mut self, codes: impl Iterator<Item = u16>) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        self.0.push(b'<');
+        for code in codes {
+            for shift in [12, 8, 4, 0] {
+                self.0.push(HEX[usize::from((code >> shift) & 0xF)]);
+            }
+        }
+        self.0.extend_from_slice(b"> ");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formatted(value: f32) -> String {
+        let mut stream = Stream(Vec::new());
+        stream.num(value);
+        String::from_utf8(stream.0).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_short_and_exact_to_the_hundredth() {
+        assert_eq!(formatted(12.0), "12 ");
+        assert_eq!(formatted(12.5), "12.5 ");
+        assert_eq!(formatted(-0.25), "-0.25 ");
+        assert_eq!(formatted(0.004), "0 ");
+        assert_eq!(formatted(841.889), "841.89 ");
+        assert_eq!(formatted(-1.05), "-1.05 ");
+    }
+
+    #[test]
+    fn glyph_codes_are_four_hex_digits() {
+        let mut stream = Stream(Vec::new());
+        stream.glyphs([0x0001, 0x00AB, 0xFFFF].into_iter());
+        assert_eq!(stream.0, b"<000100ABFFFF> ");
     }
 }
