@@ -18,7 +18,7 @@ use std::fmt;
 
 use pulldown_cmark::{Options, Parser};
 
-use crate::fonts::{FontError, FontId, FontSet};
+use crate::fonts::{FontId, FontSet};
 
 pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
 
@@ -166,9 +166,8 @@ pub fn markdown_options() -> Options {
 
 /// Lays out `markdown` on A4 pages.
 ///
-/// Never panics on any input; the only error is an embedded font that cannot be read.
-pub fn layout(markdown: &str, options: &LayoutOptions) -> Result<Document, FontError> {
-    let fonts = FontSet::get()?;
+/// Never panics on any input.
+pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Document {
     let landscape = match options.orientation {
         Orientation::Portrait => false,
         Orientation::Landscape => true,
@@ -176,9 +175,9 @@ pub fn layout(markdown: &str, options: &LayoutOptions) -> Result<Document, FontE
     };
     let first = run(fonts, markdown, landscape);
     if options.orientation == Orientation::Auto && !landscape && first.1 {
-        return Ok(run(fonts, markdown, true).0);
+        return run(fonts, markdown, true).0;
     }
-    Ok(first.0)
+    first.0
 }
 
 /// Lays out once; the flag says some table did not fit across the page.

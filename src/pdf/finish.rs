@@ -7,16 +7,15 @@
 //!   fonts it subset itself);
 //! - the outline is nested by heading level and kept in document order (printpdf's is flat and
 //!   sorted by title within a page);
-//! - the page contents and the real font programs, written and deflated beforehand (see
-//!   [`Streams`]), take the place of printpdf's;
+//! - the page contents and the real font programs, made beforehand (see [`super::pack`]),
+//!   take the place of printpdf's;
 //! - the remaining streams are compressed at a fast level, once.
 
-use flate2::{Compress, Compression, FlushCompress, Status};
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::embed::Subset;
-use super::{write, Error, PdfOptions};
-use crate::fonts::FontSet;
+use super::pack::{Deflater, Packed, CONTENT_LEVEL};
+use super::{Error, PdfOptions};
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
 /// 64-bit FNV-1a: a stable hash (unlike std's, whose algorithm may change between releases)
@@ -43,38 +42,6 @@ impl Fnv {
     }
 }
 
-/// A stream deflated ahead of time, and its length before.
-pub struct Packed {
-    raw_len: usize,
-    bytes: Vec<u8>,
-}
-
-/// Each face's subset program, deflated, in the order of `subsets`.
-pub fn pack_programs(fonts: &FontSet, subsets: &[Subset]) -> Result<Vec<Packed>, Error> {
-    // Font programs are the bulk of a file and of the time spent compressing: the fastest
-    // level costs 15 % in size and halves the time.
-    let mut deflater = Deflater::new(1);
-    subsets
-        .iter()
-        .map(|subset| {
-            let program = subset.program(fonts)?;
-            Ok(Packed {
-                raw_len: program.len(),
-                bytes: deflater.deflate(&program)?,
-            })
-        })
-        .collect()
-}
-
-/// Each page's content stream, deflated, in page order.
-pub fn pack_contents(pages: &[Page], subsets: &[Subset]) -> Result<Vec<Vec<u8>>, Error> {
-    let mut deflater = Deflater::new(3);
-    pages
-        .iter()
-        .map(|page| deflater.deflate(&write::content(page, subsets)))
-        .collect()
-}
-
 /// Applies every touch and serializes the document.
 pub fn finish(
     mut doc: Document,
@@ -83,6 +50,7 @@ pub fn finish(
     fonts: &[Subset],
     programs: Vec<Packed>,
     contents: Vec<Vec<u8>>,
+    deflater: &mut Deflater,
 ) -> Result<Vec<u8>, Error> {
     let pages = &document.pages;
     let outline = &document.outline;
@@ -115,7 +83,7 @@ pub fn finish(
             catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
         }
     }
-    compress(&mut doc)?;
+    compress(&mut doc, deflater)?;
     let id = document_id(options, pages);
     doc.trailer.set(
         "ID",
@@ -400,39 +368,8 @@ fn write_outline(
     Some(root)
 }
 
-/// A zlib compressor reused across streams: a fresh one allocates and zeroes a quarter
-/// megabyte of tables, which for a few dozen small page streams cost more than compressing
-/// them.
-pub struct Deflater(Compress);
-
-impl Deflater {
-    /// Level 3 keeps font programs within 3 % of the best level at a fraction of its time.
-    pub fn new(level: u32) -> Self {
-        Deflater(Compress::new(Compression::new(level), true))
-    }
-
-    /// `data`, zlib-compressed.
-    pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, Error> {
-        self.0.reset();
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = usize::try_from(self.0.total_in()).unwrap_or(usize::MAX);
-            let rest = data.get(consumed..).unwrap_or_default();
-            let status = self
-                .0
-                .compress_vec(rest, &mut out, FlushCompress::Finish)
-                .map_err(|e| Error::Write(e.to_string()))?;
-            match status {
-                Status::StreamEnd => return Ok(out),
-                Status::Ok | Status::BufError => out.reserve(out.capacity().max(4096)),
-            }
-        }
-    }
-}
-
 /// Deflates every stream not compressed yet.
-fn compress(doc: &mut Document) -> Result<(), Error> {
-    let mut deflater = Deflater::new(3);
+fn compress(doc: &mut Document, deflater: &mut Deflater) -> Result<(), Error> {
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -440,7 +377,7 @@ fn compress(doc: &mut Document) -> Result<(), Error> {
         if stream.dict.has(b"Filter") || stream.content.len() < 64 {
             continue;
         }
-        let packed = deflater.deflate(&stream.content)?;
+        let packed = deflater.deflate(CONTENT_LEVEL, &stream.content)?;
         stream
             .dict
             .set("Filter", Object::Name(b"FlateDecode".to_vec()));

@@ -8,11 +8,14 @@
 
 mod embed;
 mod finish;
+mod pack;
 mod sfnt;
 mod write;
 
+use std::sync::{mpsc, Arc};
+
 use crate::fonts::{FontError, FontSet};
-use crate::layout::{self, Document, LayoutOptions};
+use crate::layout::{self, LayoutOptions};
 
 pub use crate::layout::{Orientation, Warning};
 
@@ -95,34 +98,43 @@ pub enum Error {
 /// # Ok::<(), checkgen::pdf::Error>(())
 /// ```
 pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput, Error> {
-    let document = layout::layout(
-        markdown,
-        &LayoutOptions {
-            orientation: options.orientation,
-        },
-    )?;
-    let bytes = to_vec(&document, options)?;
-    Ok(PdfOutput {
-        bytes,
-        pages: document.pages.len(),
-        warnings: document.warnings,
-    })
-}
-
-/// Writes laid-out pages as PDF bytes.
-pub fn to_vec(document: &Document, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let fonts = FontSet::get()?;
-    let subsets = embed::plan(fonts, &document.pages)?;
-    // Subsetting and deflating the font programs (reading every outline used from the 10 MB
-    // faces) is the largest single cost; a second thread does it while this one builds
-    // printpdf's object tree and writes the page contents.
     std::thread::scope(|scope| {
-        let programs = scope.spawn(|| finish::pack_programs(fonts, &subsets));
-        let doc = write::document(&options.title, &document.pages, fonts, &subsets)?;
-        let contents = finish::pack_contents(&document.pages, &subsets)?;
-        let programs = programs
+        let (send_work, work_sent) = mpsc::channel();
+        let helper = scope.spawn(move || pack::helper(fonts, markdown, work_sent));
+        let document = layout::layout(
+            fonts,
+            markdown,
+            &LayoutOptions {
+                orientation: options.orientation,
+            },
+        );
+        let subsets = embed::plan(fonts, &document.pages)?;
+        let work = Arc::new(pack::Work::new(document, subsets));
+        // The helper may have failed already; its error is reported after the join.
+        let _ = send_work.send(Arc::clone(&work));
+        let mut deflater = pack::Deflater::new();
+        let doc = write::document(&options.title, &work.document.pages, fonts, &work.subsets)?;
+        let mine = work.take_pages(&mut deflater)?;
+        let helped = helper
             .join()
-            .map_err(|_| Error::Write("subsetting the fonts failed".into()))??;
-        finish::finish(doc, options, document, &subsets, programs, contents)
+            .map_err(|_| Error::Write("the second rendering thread failed".into()))??;
+        let contents = pack::in_order(work.document.pages.len(), [mine, helped.pages])
+            .ok_or_else(|| Error::Write("a page's content stream went missing".into()))?;
+        let bytes = finish::finish(
+            doc,
+            options,
+            &work.document,
+            &work.subsets,
+            helped.programs,
+            contents,
+            &mut deflater,
+        )?;
+        let document = &work.document;
+        Ok(PdfOutput {
+            bytes,
+            pages: document.pages.len(),
+            warnings: document.warnings.clone(),
+        })
     })
 }

@@ -1,0 +1,182 @@
+//! The bulk of a file, made ahead of its object tree on two threads: the font programs
+//! (subset and deflated) and the page contents (written and deflated).
+//!
+//! A render has a second thread from the start (see [`helper`]). While the first lays the
+//! pages out, it warms up: it looks up every character of the Markdown in the regular face,
+//! which maps the pages of the 10 MB face that layout and subsetting will read and fills the
+//! glyph memo layout uses, and it sets up its compressor. Once the subsets are planned it
+//! makes the font programs, the slowest single piece, while the first thread builds the
+//! object tree; then both take pages from a shared queue until none are left.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+
+use super::embed::Subset;
+use super::{write, Error};
+use crate::fonts::{FontId, FontSet};
+use crate::layout::Document;
+
+/// Font programs are most of a file's bytes and of the time spent compressing: the fastest
+/// level makes them 15 % larger than level 3 in half the time.
+const PROGRAM_LEVEL: u32 = 1;
+/// Page contents are small and repetitive; level 3 makes them a third smaller than level 1.
+pub const CONTENT_LEVEL: u32 = 3;
+
+/// A stream deflated ahead of time, and its length before.
+pub struct Packed {
+    /// Length of the data before compression.
+    pub raw_len: usize,
+    /// The zlib-compressed data.
+    pub bytes: Vec<u8>,
+}
+
+/// What both threads share once layout is done: the pages, their subsets, and the next
+/// page nobody has taken yet.
+pub struct Work {
+    /// The laid-out document.
+    pub document: Document,
+    /// The subset of each face used.
+    pub subsets: Vec<Subset>,
+    next_page: AtomicUsize,
+}
+
+impl Work {
+    /// Work on `document`, no page taken yet.
+    pub fn new(document: Document, subsets: Vec<Subset>) -> Work {
+        Work {
+            document,
+            subsets,
+            next_page: AtomicUsize::new(0),
+        }
+    }
+
+    /// Writes and deflates pages, taking the next untaken one each time, until none are left.
+    /// Returns each page done with its index.
+    pub fn take_pages(&self, deflater: &mut Deflater) -> Result<Vec<(usize, Vec<u8>)>, Error> {
+        let mut done = Vec::new();
+        loop {
+            let index = self.next_page.fetch_add(1, Ordering::Relaxed);
+            let Some(page) = self.document.pages.get(index) else {
+                return Ok(done);
+            };
+            let content = write::content(page, &self.subsets);
+            done.push((index, deflater.deflate(CONTENT_LEVEL, &content)?));
+        }
+    }
+}
+
+/// What the second thread made: the font programs in the order of the subsets, and the
+/// pages it took.
+#[derive(Default)]
+pub struct Helped {
+    /// Each face's program.
+    pub programs: Vec<Packed>,
+    /// Pages, with their indices.
+    pub pages: Vec<(usize, Vec<u8>)>,
+}
+
+/// The second thread of a render: warms up during layout, then packs the font programs and
+/// helps with the pages. Returns empty-handed if the first thread gives up before sending
+/// the work (its error is the one reported).
+pub fn helper(fonts: &FontSet, markdown: &str, work: Receiver<Arc<Work>>) -> Result<Helped, Error> {
+    let mut deflater = Deflater::new();
+    // The regular face sets nearly all of a document's text; bold is used for headings and
+    // table headers, a few hundred characters not worth the memory of mapping their pages.
+    fonts.prefetch(FontId::Regular, markdown);
+    let Ok(work) = work.recv() else {
+        return Ok(Helped::default());
+    };
+    let programs = work
+        .subsets
+        .iter()
+        .map(|subset| {
+            let program = subset.program(fonts)?;
+            Ok(Packed {
+                raw_len: program.len(),
+                bytes: deflater.deflate(PROGRAM_LEVEL, &program)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let pages = work.take_pages(&mut deflater)?;
+    Ok(Helped { programs, pages })
+}
+
+/// Puts pages done by both threads back in order; `None` if one is missing or doubled.
+pub fn in_order(count: usize, parts: [Vec<(usize, Vec<u8>)>; 2]) -> Option<Vec<Vec<u8>>> {
+    let mut slots: Vec<Option<Vec<u8>>> = vec![None; count];
+    for (index, bytes) in parts.into_iter().flatten() {
+        let slot = slots.get_mut(index)?;
+        if slot.replace(bytes).is_some() {
+            return None;
+        }
+    }
+    slots.into_iter().collect()
+}
+
+/// A zlib compressor reused across streams: a fresh one allocates and zeroes a quarter
+/// megabyte of tables, which for a few dozen small page streams cost more than compressing
+/// them.
+pub struct Deflater(Compress);
+
+impl Deflater {
+    /// A compressor; the level is chosen per stream.
+    pub fn new() -> Self {
+        Deflater(Compress::new(Compression::new(CONTENT_LEVEL), true))
+    }
+
+    /// `data`, zlib-compressed at `level`.
+    pub fn deflate(&mut self, level: u32, data: &[u8]) -> Result<Vec<u8>, Error> {
+        let failed = |e: &dyn std::fmt::Display| Error::Write(format!("compression failed: {e}"));
+        self.0.reset();
+        self.0
+            .set_level(Compression::new(level))
+            .map_err(|e| failed(&e))?;
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(self.0.total_in()).unwrap_or(usize::MAX);
+            let rest = data.get(consumed..).unwrap_or_default();
+            let status = self
+                .0
+                .compress_vec(rest, &mut out, FlushCompress::Finish)
+                .map_err(|e| failed(&e))?;
+            match status {
+                Status::StreamEnd => return Ok(out),
+                Status::Ok | Status::BufError => out.reserve(out.capacity().max(4096)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_come_back_in_order_or_not_at_all() {
+        let page = |i: usize| (i, vec![i as u8]);
+        let ordered = in_order(3, [vec![page(0), page(2)], vec![page(1)]]).unwrap();
+        assert_eq!(ordered, vec![vec![0], vec![1], vec![2]]);
+        assert!(in_order(3, [vec![page(0)], vec![page(1)]]).is_none());
+        assert!(in_order(2, [vec![page(0), page(1)], vec![page(1)]]).is_none());
+        assert!(in_order(1, [vec![page(3)], vec![]]).is_none());
+    }
+
+    #[test]
+    fn levels_round_trip() {
+        use std::io::Read;
+        let data = "第一条 为了保障网络安全，维护网络空间主权。".repeat(50);
+        let mut deflater = Deflater::new();
+        for level in [PROGRAM_LEVEL, CONTENT_LEVEL, 1, 3] {
+            let packed = deflater.deflate(level, data.as_bytes()).unwrap();
+            assert!(packed.len() < data.len() / 4);
+            let mut back = String::new();
+            flate2::read::ZlibDecoder::new(&packed[..])
+                .read_to_string(&mut back)
+                .unwrap();
+            assert_eq!(back, data);
+        }
+    }
+}
