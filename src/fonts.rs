@@ -151,11 +151,14 @@ impl FontSet {
     /// Advance of `c` in ems. A character the face lacks is drawn as a one-em box, so that
     /// is its width.
     pub fn advance(&self, font: FontId, c: char) -> f32 {
+        self.glyph_advance(font, c).unwrap_or(1.0)
+    }
+
+    /// Advance in ems of the glyph drawing `c`, or `None` when the face lacks it.
+    pub fn glyph_advance(&self, font: FontId, c: char) -> Option<f32> {
         let memo = self.memo(font, c);
-        match memo.glyph() {
-            Some(_) => f32::from(memo.advance()) / self.face(font).units_per_em,
-            None => 1.0,
-        }
+        memo.glyph()
+            .map(|_| f32::from(memo.advance()) / self.face(font).units_per_em)
     }
 
     /// Looks up every distinct character of `text` in `font` and reads the start of each

@@ -40,24 +40,3 @@ pub fn pdf(context: &RenderContext) -> Result<Rendered> {
         warnings: output.warnings.iter().map(ToString::to_string).collect(),
     })
 }
-
-/// The text of the first level-1 heading, for a PDF title when none is given.
-pub fn first_heading(markdown: &str) -> Option<String> {
-    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-    let mut title: Option<String> = None;
-    for event in Parser::new(markdown) {
-        match (&mut title, event) {
-            (
-                None,
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H1,
-                    ..
-                }),
-            ) => title = Some(String::new()),
-            (Some(text), Event::Text(t) | Event::Code(t)) => text.push_str(&t),
-            (Some(text), Event::End(TagEnd::Heading(_))) => return Some(text.trim().to_string()),
-            _ => {}
-        }
-    }
-    None
-}

@@ -265,6 +265,21 @@ fn metadata_and_outline() {
 }
 
 #[test]
+fn title_defaults_to_the_first_level_one_heading() {
+    let untitled = PdfOptions::default();
+    let pdf =
+        render_markdown("## 说明\n\n# 现场检查记录表\n\n# 附件\n", &untitled).expect("renders");
+    let doc = load(&pdf);
+    assert_eq!(
+        decode(info(&doc).get(b"Title").expect("Title")),
+        "现场检查记录表"
+    );
+    // Without a level-1 heading no title is made up: viewers show the file name.
+    let pdf = render_markdown("## 说明\n\n正文。\n", &untitled).expect("renders");
+    assert!(info(&load(&pdf)).get(b"Title").is_err());
+}
+
+#[test]
 fn timestamp_sets_dates() {
     let options = PdfOptions {
         timestamp: Some(1_718_668_800),

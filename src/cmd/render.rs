@@ -25,7 +25,8 @@ pub struct Args {
     /// Where to write the PDF [default: the input with .pdf]
     #[arg(short, long, value_name = "FILE.pdf")]
     output: Option<PathBuf>,
-    /// Document title in the PDF metadata [default: the first level-1 heading]
+    /// Document title in the PDF metadata [default: the first level-1 heading, else none, and
+    /// viewers show the file name]
     #[arg(long)]
     title: Option<String>,
     /// Page orientation
@@ -38,29 +39,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
         path: args.input.clone(),
         source,
     })?;
-    let markdown = String::from_utf8_lossy(&bytes);
-    if let std::borrow::Cow::Owned(_) = markdown {
+    // Checked with the fast validator first; only invalid input pays for the lossy copy.
+    let markdown = String::from_utf8(bytes).unwrap_or_else(|invalid| {
         eprintln!(
             "warning: {} is not valid UTF-8; invalid bytes are shown as �",
             args.input.display()
         );
-    }
+        String::from_utf8_lossy(invalid.as_bytes()).into_owned()
+    });
     let output = args
         .output
         .unwrap_or_else(|| args.input.with_extension("pdf"));
-    let title = args
-        .title
-        .or_else(|| render::first_heading(&markdown))
-        .unwrap_or_else(|| {
-            args.input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
     let rendered = render::pdf(&RenderContext {
         markdown: &markdown,
         options: PdfOptions {
-            title,
+            title: args.title.unwrap_or_default(),
             orientation: match args.orientation {
                 OrientationArg::Auto => Orientation::Auto,
                 OrientationArg::Portrait => Orientation::Portrait,

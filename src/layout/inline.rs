@@ -48,15 +48,24 @@ impl Inline {
                 self.push_char(' ', style);
             }
         }
-        for c in chars {
-            self.push_char(c, style);
+        self.mark(style);
+        if s.chars().all(|c| clean(c) == Some(c)) {
+            // The usual case, copied whole.
+            self.text.push_str(s);
+        } else {
+            self.text.extend(chars);
+        }
+    }
+
+    /// Starts a run of `style` here unless the last run already has it.
+    fn mark(&mut self, style: Style) {
+        if self.runs.last().map(|r| r.1) != Some(style) {
+            self.runs.push((self.text.len(), style));
         }
     }
 
     fn push_char(&mut self, c: char, style: Style) {
-        if self.runs.last().map(|r| r.1) != Some(style) {
-            self.runs.push((self.text.len(), style));
-        }
+        self.mark(style);
         self.text.push(c);
     }
 

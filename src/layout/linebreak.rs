@@ -19,6 +19,8 @@ struct Glyph {
     c: char,
     style: Style,
     width: f32,
+    /// Drawn as a box rather than from the font: a checkbox, or a character the face lacks.
+    boxed: bool,
 }
 
 /// A run of same-style text within a line.
@@ -32,6 +34,8 @@ pub struct Frag {
     pub x: f32,
     /// Width in points.
     pub width: f32,
+    /// Some character is drawn as a box (see [`emit_line`]).
+    pub boxed: bool,
 }
 
 /// One broken line.
@@ -41,6 +45,23 @@ pub struct Line {
     pub frags: Vec<Frag>,
     /// Width of the text, trailing spaces excluded.
     pub width: f32,
+}
+
+/// Text measured once, ready to be measured or broken at any width: a table cell is both,
+/// and its characters are looked up and its break opportunities found only once.
+pub struct Shaped {
+    glyphs: Vec<Glyph>,
+    /// Break segments: `(first glyph, end glyph, mandatory break after)`.
+    segments: Vec<(usize, usize, bool)>,
+}
+
+impl Shaped {
+    /// Measures every character of `inline` set at `size` and finds where lines may break.
+    pub fn new(fonts: &FontSet, inline: &Inline, size: f32) -> Shaped {
+        let glyphs = glyphs(fonts, inline, size);
+        let segments = segments(inline, &glyphs);
+        Shaped { glyphs, segments }
+    }
 }
 
 /// Measures every character once.
@@ -56,16 +77,20 @@ fn glyphs(fonts: &FontSet, inline: &Inline, size: f32) -> Vec<Glyph> {
             style = s;
             runs.next();
         }
-        let width = if c == '\n' {
-            0.0
+        let (width, covered) = if c == '\n' {
+            (0.0, true)
         } else {
-            fonts.advance(style.font, c) * size
+            match fonts.glyph_advance(style.font, c) {
+                Some(advance) => (advance * size, true),
+                None => (size, false),
+            }
         };
         out.push(Glyph {
             byte,
             c,
             style,
             width,
+            boxed: !covered || is_checkbox(c),
         });
     }
     out
@@ -107,51 +132,78 @@ fn trimmed_width(glyphs: &[Glyph]) -> f32 {
 /// Breaks `inline` at `size` into lines no wider than `max_width` (a single character wider
 /// than that still gets a line of its own).
 pub fn break_lines(fonts: &FontSet, inline: &Inline, size: f32, max_width: f32) -> Vec<Line> {
-    let glyphs = glyphs(fonts, inline, size);
-    let mut lines = Vec::new();
-    let mut line_start = 0;
-    let mut line_end = 0;
-    let mut width = 0.0f32;
-    for (a, b, mandatory) in segments(inline, &glyphs) {
-        let seg = &glyphs[a..b];
-        let seg_trimmed = trimmed_width(seg);
-        let seg_full: f32 = seg.iter().map(|g| g.width).sum();
-        if line_end > line_start && width + seg_trimmed > max_width {
-            lines.push(build_line(&glyphs[line_start..line_end]));
-            line_start = a;
-            width = 0.0;
-        }
-        if line_end == line_start && seg_trimmed > max_width {
-            // A word or number longer than the line: cut it where it overflows.
-            let mut cut = a;
-            let mut w = 0.0;
-            for (i, g) in seg.iter().enumerate() {
-                if w + g.width > max_width && a + i > cut {
-                    lines.push(build_line(&glyphs[cut..a + i]));
-                    cut = a + i;
-                    w = 0.0;
-                }
-                w += g.width;
+    Shaped::new(fonts, inline, size).break_lines(max_width)
+}
+
+impl Shaped {
+    /// Breaks the text into lines no wider than `max_width` (a single character wider than
+    /// that still gets a line of its own).
+    pub fn break_lines(&self, max_width: f32) -> Vec<Line> {
+        let glyphs = &self.glyphs;
+        let mut lines = Vec::new();
+        let mut line_start = 0;
+        let mut line_end = 0;
+        let mut width = 0.0f32;
+        for &(a, b, mandatory) in &self.segments {
+            let seg = &glyphs[a..b];
+            let seg_trimmed = trimmed_width(seg);
+            let seg_full: f32 = seg.iter().map(|g| g.width).sum();
+            if line_end > line_start && width + seg_trimmed > max_width {
+                lines.push(build_line(&glyphs[line_start..line_end]));
+                line_start = a;
+                width = 0.0;
             }
-            line_start = cut;
-            width = w;
-        } else {
-            width += seg_full;
+            if line_end == line_start && seg_trimmed > max_width {
+                // A word or number longer than the line: cut it where it overflows.
+                let mut cut = a;
+                let mut w = 0.0;
+                for (i, g) in seg.iter().enumerate() {
+                    if w + g.width > max_width && a + i > cut {
+                        lines.push(build_line(&glyphs[cut..a + i]));
+                        cut = a + i;
+                        w = 0.0;
+                    }
+                    w += g.width;
+                }
+                line_start = cut;
+                width = w;
+            } else {
+                width += seg_full;
+            }
+            line_end = b;
+            if mandatory {
+                lines.push(build_line(&glyphs[line_start..line_end]));
+                line_start = b;
+                width = 0.0;
+            }
         }
-        line_end = b;
-        if mandatory {
+        if line_end > line_start {
             lines.push(build_line(&glyphs[line_start..line_end]));
-            line_start = b;
-            width = 0.0;
         }
+        if lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines
     }
-    if line_end > line_start {
-        lines.push(build_line(&glyphs[line_start..line_end]));
+
+    /// The narrowest a column holding the text can be without cutting words (its widest
+    /// unbreakable piece) and its natural width (its longest line when nothing wraps).
+    pub fn measure(&self) -> (f32, f32) {
+        let mut min = 0.0f32;
+        let mut max = 0.0f32;
+        let mut line = 0.0f32;
+        for &(a, b, mandatory) in &self.segments {
+            let seg = &self.glyphs[a..b];
+            let trimmed = trimmed_width(seg);
+            min = min.max(trimmed);
+            max = max.max(line + trimmed);
+            line += seg.iter().map(|g| g.width).sum::<f32>();
+            if mandatory {
+                line = 0.0;
+            }
+        }
+        (min, max)
     }
-    if lines.is_empty() {
-        lines.push(Line::default());
-    }
-    lines
 }
 
 /// Groups a line's glyphs into same-style fragments, dropping trailing spaces and breaks.
@@ -170,38 +222,20 @@ fn build_line(glyphs: &[Glyph]) -> Line {
             Some(frag) if frag.style == g.style => {
                 frag.text.push(g.c);
                 frag.width += g.width;
+                frag.boxed |= g.boxed;
             }
             _ => line.frags.push(Frag {
                 text: g.c.to_string(),
                 style: g.style,
                 x,
                 width: g.width,
+                boxed: g.boxed,
             }),
         }
         x += g.width;
     }
     line.width = x;
     line
-}
-
-/// The narrowest a column holding `inline` can be without cutting words (its widest
-/// unbreakable piece) and its natural width (its longest line when nothing wraps).
-pub fn measure(fonts: &FontSet, inline: &Inline, size: f32) -> (f32, f32) {
-    let glyphs = glyphs(fonts, inline, size);
-    let mut min = 0.0f32;
-    let mut max = 0.0f32;
-    let mut line = 0.0f32;
-    for (a, b, mandatory) in segments(inline, &glyphs) {
-        let seg = &glyphs[a..b];
-        let trimmed = trimmed_width(seg);
-        min = min.max(trimmed);
-        max = max.max(line + trimmed);
-        line += seg.iter().map(|g| g.width).sum::<f32>();
-        if mandatory {
-            line = 0.0;
-        }
-    }
-    (min, max)
 }
 
 /// Checkbox characters: always drawn as vector boxes, whatever the font has, so every
@@ -242,6 +276,9 @@ pub fn emit_line(
                     gray: 0.0,
                 },
             ));
+        }
+        if !frag.boxed {
+            continue;
         }
         let mut x = at.x;
         for c in frag.text.chars() {

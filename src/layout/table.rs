@@ -9,7 +9,7 @@
 use pulldown_cmark::Alignment;
 
 use super::inline::Inline;
-use super::linebreak::{break_lines, emit_line, measure, Line};
+use super::linebreak::{emit_line, Line, Shaped};
 use super::page::{Block, PageBuilder};
 use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
@@ -117,11 +117,17 @@ pub fn place(
     if columns == 0 {
         return false;
     }
-    let mut rows = table.rows;
-    for row in &mut rows {
-        row.resize_with(columns, Inline::default);
-    }
-    let (widths, overflow, narrow) = column_widths(fonts, &rows, columns, width);
+    let empty = Inline::default();
+    let rows: Vec<Vec<Shaped>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            (0..columns)
+                .map(|c| Shaped::new(fonts, row.get(c).unwrap_or(&empty), TABLE_SIZE))
+                .collect()
+        })
+        .collect();
+    let (widths, overflow, narrow) = column_widths(&rows, columns, width);
     let mut edges = Vec::with_capacity(columns + 1);
     let mut left = x;
     edges.push(left);
@@ -145,7 +151,7 @@ pub fn place(
 
     let mut laid = rows
         .iter()
-        .map(|cells| layout_row(fonts, &grid, cells))
+        .map(|cells| layout_row(&grid, cells))
         .collect::<Vec<_>>()
         .into_iter();
     let Some(header) = laid.next() else {
@@ -170,19 +176,14 @@ pub fn place(
 
 /// Column widths filling `width`, whether the minimums overflowed, and which columns are
 /// narrow enough to centre.
-fn column_widths(
-    fonts: &FontSet,
-    rows: &[Vec<Inline>],
-    columns: usize,
-    width: f32,
-) -> (Vec<f32>, bool, Vec<bool>) {
+fn column_widths(rows: &[Vec<Shaped>], columns: usize, width: f32) -> (Vec<f32>, bool, Vec<bool>) {
     let pad = 2.0 * CELL_PAD_X;
     let mut min = vec![pad; columns];
     let mut max = vec![pad; columns];
     let mut body_max = vec![0.0f32; columns];
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let (lo, hi) = measure(fonts, cell, TABLE_SIZE);
+            let (lo, hi) = cell.measure();
             min[c] = min[c].max(lo + pad);
             max[c] = max[c].max(hi + pad);
             if r > 0 {
@@ -240,13 +241,13 @@ fn column_widths(
     (widths, min_sum > width + 0.5, narrow)
 }
 
-fn layout_row(fonts: &FontSet, grid: &Grid, cells: &[Inline]) -> Row {
+fn layout_row(grid: &Grid, cells: &[Shaped]) -> Row {
     let cells: Vec<Vec<Line>> = cells
         .iter()
         .enumerate()
         .map(|(c, cell)| {
             let inner = (grid.width(c) - 2.0 * CELL_PAD_X).max(TABLE_SIZE);
-            break_lines(fonts, cell, TABLE_SIZE, inner)
+            cell.break_lines(inner)
         })
         .collect();
     let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);

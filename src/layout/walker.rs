@@ -479,6 +479,7 @@ where
                 style: Style::PLAIN,
                 x: 0.0,
                 width,
+                boxed: true,
             }],
             width,
         };

@@ -60,7 +60,14 @@ pub fn finish(
         let old = *old;
         doc.objects.remove(&old);
     }
-    let info_id = doc.add_object(info(options));
+    let title = match options.title.as_str() {
+        "" => outline
+            .iter()
+            .find(|entry| entry.level == 1)
+            .map_or("", |entry| entry.title.as_str()),
+        title => title,
+    };
+    let info_id = doc.add_object(info(title, options));
     doc.trailer.set("Info", info_id);
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     put_contents(&mut doc, &page_ids, contents)?;
@@ -213,9 +220,11 @@ fn text_string(text: &str) -> Object {
 
 /// The document information dictionary: title, subject, author, keywords, and dates only
 /// when a timestamp was given.
-fn info(options: &PdfOptions) -> Dictionary {
+fn info(title: &str, options: &PdfOptions) -> Dictionary {
     let mut info = Dictionary::new();
-    info.set("Title", text_string(&options.title));
+    if !title.is_empty() {
+        info.set("Title", text_string(title));
+    }
     if !options.subject.is_empty() {
         info.set("Subject", text_string(&options.subject));
     }

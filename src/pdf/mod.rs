@@ -22,7 +22,8 @@ pub use crate::layout::{Orientation, Warning};
 /// Settings for one PDF.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
-    /// Document title (shown by viewers instead of the file name).
+    /// Document title (shown by viewers instead of the file name). Empty: the text of the
+    /// first level-1 heading; with none, no title is written and viewers show the file name.
     pub title: String,
     /// Document subject; omitted when empty.
     pub subject: String,
