@@ -9,12 +9,12 @@
 //!   sorted by title within a page);
 //! - the page contents and the real font programs, made beforehand (see [`super::pack`]),
 //!   take the place of printpdf's;
-//! - the remaining streams are compressed at a fast level, once.
+//! - the remaining streams are compressed, once.
 
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::embed::Subset;
-use super::pack::{Deflater, Packed, CONTENT_LEVEL};
+use super::pack::{Deflater, Packed};
 use super::{Error, PdfOptions};
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
@@ -386,7 +386,7 @@ fn compress(doc: &mut Document, deflater: &mut Deflater) -> Result<(), Error> {
         if stream.dict.has(b"Filter") || stream.content.len() < 64 {
             continue;
         }
-        let packed = deflater.deflate(CONTENT_LEVEL, &stream.content)?;
+        let packed = deflater.deflate(&stream.content)?;
         stream
             .dict
             .set("Filter", Object::Name(b"FlateDecode".to_vec()));

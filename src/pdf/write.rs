@@ -261,16 +261,21 @@ impl Stream {
         self.0.push(b' ');
     }
 
-    /// A hexadecimal string of two-byte codes (Identity-H).
+    /// A literal string of two-byte codes (Identity-H): half the size of hexadecimal. Only
+    /// the delimiters, the escape character and carriage return (which a reader would turn
+    /// into a line feed) need a backslash.
     fn glyphs(&mut self, codes: impl Iterator<Item = u16>) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        self.0.push(b'<');
+        self.0.push(b'(');
         for code in codes {
-            for shift in [12, 8, 4, 0] {
-                self.0.push(HEX[usize::from((code >> shift) & 0xF)]);
+            for byte in code.to_be_bytes() {
+                match byte {
+                    b'(' | b')' | b'\\' => self.0.extend_from_slice(&[b'\\', byte]),
+                    b'\r' => self.0.extend_from_slice(b"\\r"),
+                    _ => self.0.push(byte),
+                }
             }
         }
-        self.0.extend_from_slice(b"> ");
+        self.0.extend_from_slice(b") ");
     }
 }
 
@@ -295,9 +300,9 @@ mod tests {
     }
 
     #[test]
-    fn glyph_codes_are_four_hex_digits() {
+    fn glyph_codes_are_two_bytes_with_delimiters_escaped() {
         let mut stream = Stream(Vec::new());
-        stream.glyphs([0x0001, 0x00AB, 0xFFFF].into_iter());
-        assert_eq!(stream.0, b"<000100ABFFFF> ");
+        stream.glyphs([0x0001, 0x00AB, 0x2829, 0x5C0D, 0x0A41].into_iter());
+        assert_eq!(stream.0, b"(\x00\x01\x00\xAB\\(\\)\\\\\\r\x0AA) ".to_vec());
     }
 }
