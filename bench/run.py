@@ -263,10 +263,21 @@ def make_inputs(binary: Path, work: Path, args) -> list[Input]:
         if best is None or score < best[0]:
             best = (score, combo, mds[0], st)
     _, combo, ent, st = best
-    inputs.append(Input("enterprise", ent,
+    # Every form ends with an appendix quoting the source clauses in full (from the
+    # `<!-- pagebreak -->` marker on), which makes even a 60-row form 30+ pages; the checklist
+    # is the form without it.
+    text = ent.read_text()
+    cut = text.find("<!-- pagebreak -->")
+    if cut <= 0:
+        raise BenchError(f"{ent} has no `<!-- pagebreak -->` before its appendix")
+    checklist = ent.with_name(ent.stem + "-checklist.md")
+    checklist.write_text(text[:cut])
+    inputs.append(Input("checklist", checklist,
                         f"`checkgen generate --sector {combo} --audience enterprise --format md` → "
                         f"`{ent.name}` (" + ("--enterprise-sectors" if args.enterprise_sectors
-                                                 else f"closest to {args.target_rows} item rows") + ")", st))
+                                                 else f"closest to {args.target_rows} item rows")
+                        + "), up to its appendix: the self-assessment checklist without the "
+                        "quoted clauses", md_stats(text[:cut])))
     return inputs
 
 

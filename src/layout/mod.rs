@@ -171,7 +171,7 @@ pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Docum
     let landscape = match options.orientation {
         Orientation::Portrait => false,
         Orientation::Landscape => true,
-        Orientation::Auto => widest_table_columns(markdown) >= style::LANDSCAPE_COLUMNS,
+        Orientation::Auto => has_wide_table(markdown),
     };
     let first = run(fonts, markdown, landscape);
     if options.orientation == Orientation::Auto && !landscape && first.1 {
@@ -191,14 +191,12 @@ fn run(fonts: &FontSet, markdown: &str, landscape: bool) -> (Document, bool) {
     walker::LayoutWriter::new(parser, fonts, width, height).run()
 }
 
-/// The largest column count of any table, from a cheap pass over the events.
-fn widest_table_columns(markdown: &str) -> usize {
+/// Whether some table has [`style::LANDSCAPE_COLUMNS`] or more columns, from a pass over the
+/// events that stops at the first such table.
+fn has_wide_table(markdown: &str) -> bool {
     use pulldown_cmark::{Event, Tag};
-    Parser::new_ext(markdown, markdown_options())
-        .filter_map(|event| match event {
-            Event::Start(Tag::Table(alignments)) => Some(alignments.len()),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0)
+    Parser::new_ext(markdown, markdown_options()).any(|event| {
+        matches!(event, Event::Start(Tag::Table(alignments))
+            if alignments.len() >= style::LANDSCAPE_COLUMNS)
+    })
 }
