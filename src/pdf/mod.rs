@@ -100,42 +100,51 @@ pub enum Error {
 /// ```
 pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput, Error> {
     let fonts = FontSet::get()?;
-    std::thread::scope(|scope| {
-        let (send_work, work_sent) = mpsc::channel();
-        let helper = scope.spawn(move || pack::helper(fonts, markdown, work_sent));
-        let document = layout::layout(
-            fonts,
-            markdown,
-            &LayoutOptions {
-                orientation: options.orientation,
-            },
-        );
-        let subsets = embed::plan(fonts, &document.pages)?;
-        let work = Arc::new(pack::Work::new(document, subsets));
-        // The helper may have failed already; its error is reported after the join.
-        let _ = send_work.send(Arc::clone(&work));
-        let mut deflater = pack::Deflater::new();
-        let doc = write::document(&options.title, &work.document.pages, fonts, &work.subsets)?;
-        let mine = work.take_pages(&mut deflater)?;
-        let helped = helper
-            .join()
-            .map_err(|_| Error::Write("the second rendering thread failed".into()))??;
-        let contents = pack::in_order(work.document.pages.len(), [mine, helped.pages])
-            .ok_or_else(|| Error::Write("a page's content stream went missing".into()))?;
-        let bytes = finish::finish(
-            doc,
-            options,
-            &work.document,
-            &work.subsets,
-            helped.programs,
-            contents,
-            &mut deflater,
-        )?;
-        let document = &work.document;
-        Ok(PdfOutput {
-            bytes,
-            pages: document.pages.len(),
-            warnings: document.warnings.clone(),
+    let (send_work, work_sent) = mpsc::channel();
+    let (send_help, help_sent) = mpsc::channel();
+    // The helper hands its results over a channel and is not joined: a thread's exit (its
+    // allocator heap abandoned, its stack unmapped) took longer than the last page, and
+    // nothing here needs to wait for it. So it owns what it reads.
+    let text: Arc<str> = Arc::from(markdown);
+    std::thread::Builder::new()
+        .name("checkgen-pdf".into())
+        .spawn(move || {
+            // The receiver is gone only if rendering already failed.
+            let _ = send_help.send(pack::helper(fonts, &text, work_sent));
         })
+        .map_err(|e| Error::Write(format!("could not start a thread: {e}")))?;
+    let document = layout::layout(
+        fonts,
+        markdown,
+        &LayoutOptions {
+            orientation: options.orientation,
+        },
+    );
+    let subsets = embed::plan(fonts, &document.pages)?;
+    let work = Arc::new(pack::Work::new(document, subsets));
+    // The helper may have failed already; its error is reported below.
+    let _ = send_work.send(Arc::clone(&work));
+    let mut deflater = pack::Deflater::new();
+    let doc = write::document(&options.title, &work.document.pages, fonts, &work.subsets)?;
+    let mine = work.take_pages(&mut deflater)?;
+    let helped = help_sent
+        .recv()
+        .map_err(|_| Error::Write("the second rendering thread failed".into()))??;
+    let contents = pack::in_order(work.document.pages.len(), [mine, helped.pages])
+        .ok_or_else(|| Error::Write("a page's content stream went missing".into()))?;
+    let bytes = finish::finish(
+        doc,
+        options,
+        &work.document,
+        &work.subsets,
+        helped.programs,
+        contents,
+        &mut deflater,
+    )?;
+    let document = &work.document;
+    Ok(PdfOutput {
+        bytes,
+        pages: document.pages.len(),
+        warnings: document.warnings.clone(),
     })
 }
