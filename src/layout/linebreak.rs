@@ -50,6 +50,8 @@ pub struct Line {
 /// Text measured once, ready to be measured or broken at any width: a table cell is both,
 /// and its characters are looked up and its break opportunities found only once.
 pub struct Shaped {
+    /// The text, which lines copy their fragments from.
+    text: String,
     glyphs: Vec<Glyph>,
     /// Break segments: `(first glyph, end glyph, mandatory break after)`.
     segments: Vec<(usize, usize, bool)>,
@@ -60,7 +62,11 @@ impl Shaped {
     pub fn new(fonts: &FontSet, inline: &Inline, size: f32) -> Shaped {
         let glyphs = glyphs(fonts, inline, size);
         let segments = segments(inline, &glyphs);
-        Shaped { glyphs, segments }
+        Shaped {
+            text: inline.text.clone(),
+            glyphs,
+            segments,
+        }
     }
 }
 
@@ -149,7 +155,7 @@ impl Shaped {
             let seg_trimmed = trimmed_width(seg);
             let seg_full: f32 = seg.iter().map(|g| g.width).sum();
             if line_end > line_start && width + seg_trimmed > max_width {
-                lines.push(build_line(&glyphs[line_start..line_end]));
+                lines.push(build_line(&self.text, &glyphs[line_start..line_end]));
                 line_start = a;
                 width = 0.0;
             }
@@ -159,7 +165,7 @@ impl Shaped {
                 let mut w = 0.0;
                 for (i, g) in seg.iter().enumerate() {
                     if w + g.width > max_width && a + i > cut {
-                        lines.push(build_line(&glyphs[cut..a + i]));
+                        lines.push(build_line(&self.text, &glyphs[cut..a + i]));
                         cut = a + i;
                         w = 0.0;
                     }
@@ -172,13 +178,13 @@ impl Shaped {
             }
             line_end = b;
             if mandatory {
-                lines.push(build_line(&glyphs[line_start..line_end]));
+                lines.push(build_line(&self.text, &glyphs[line_start..line_end]));
                 line_start = b;
                 width = 0.0;
             }
         }
         if line_end > line_start {
-            lines.push(build_line(&glyphs[line_start..line_end]));
+            lines.push(build_line(&self.text, &glyphs[line_start..line_end]));
         }
         if lines.is_empty() {
             lines.push(Line::default());
@@ -207,33 +213,48 @@ impl Shaped {
 }
 
 /// Groups a line's glyphs into same-style fragments, dropping trailing spaces and breaks.
-fn build_line(glyphs: &[Glyph]) -> Line {
+/// Each fragment's text is copied whole from `text`, where its glyphs lie side by side.
+fn build_line(text: &str, glyphs: &[Glyph]) -> Line {
     let end = glyphs
         .iter()
         .rposition(|g| !is_space(g.c))
         .map_or(0, |i| i + 1);
     let mut line = Line::default();
     let mut x = 0.0;
+    // Byte range in `text` of the fragment being gathered.
+    let mut open: Option<(usize, usize)> = None;
+    let close = |line: &mut Line, open: &mut Option<(usize, usize)>| {
+        if let (Some((from, to)), Some(frag)) = (open.take(), line.frags.last_mut()) {
+            frag.text = text.get(from..to).unwrap_or_default().to_string();
+        }
+    };
     for g in &glyphs[..end] {
+        let to = g.byte + g.c.len_utf8();
         if g.c == '\n' {
+            close(&mut line, &mut open);
             continue;
         }
-        match line.frags.last_mut() {
-            Some(frag) if frag.style == g.style => {
-                frag.text.push(g.c);
+        match (&mut open, line.frags.last_mut()) {
+            (Some((_, until)), Some(frag)) if frag.style == g.style => {
+                *until = to;
                 frag.width += g.width;
                 frag.boxed |= g.boxed;
             }
-            _ => line.frags.push(Frag {
-                text: g.c.to_string(),
-                style: g.style,
-                x,
-                width: g.width,
-                boxed: g.boxed,
-            }),
+            _ => {
+                close(&mut line, &mut open);
+                open = Some((g.byte, to));
+                line.frags.push(Frag {
+                    text: String::new(),
+                    style: g.style,
+                    x,
+                    width: g.width,
+                    boxed: g.boxed,
+                });
+            }
         }
         x += g.width;
     }
+    close(&mut line, &mut open);
     line.width = x;
     line
 }

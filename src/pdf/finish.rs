@@ -99,7 +99,17 @@ pub fn finish(
             Object::String(id, StringFormat::Hexadecimal),
         ]),
     );
-    let mut bytes = Vec::new();
+    // Sized for the streams plus the objects around them, so the file is not copied as the
+    // buffer grows.
+    let streams: usize = doc
+        .objects
+        .values()
+        .map(|object| match object {
+            Object::Stream(stream) => stream.content.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + 4096);
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
     Ok(bytes)
