@@ -102,6 +102,7 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
     let fonts = FontSet::get()?;
     let (send_work, work_sent) = mpsc::channel();
     let (send_help, help_sent) = mpsc::channel();
+    let (send_spare, spare_sent) = mpsc::channel();
     // The helper hands its results over a channel and is not joined: a thread's exit (its
     // allocator heap abandoned, its stack unmapped) took longer than the last page, and
     // nothing here needs to wait for it. So it owns what it reads.
@@ -110,7 +111,7 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
         .name("checkgen-pdf".into())
         .spawn(move || {
             // The receiver is gone only if rendering already failed.
-            let _ = send_help.send(pack::helper(fonts, &text, work_sent));
+            let _ = send_help.send(pack::helper(fonts, &text, send_spare, work_sent));
         })
         .map_err(|e| Error::Write(format!("could not start a thread: {e}")))?;
     let document = layout::layout(
@@ -124,7 +125,7 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
     let work = Arc::new(pack::Work::new(document, subsets));
     // The helper may have failed already; its error is reported below.
     let _ = send_work.send(Arc::clone(&work));
-    let mut deflater = pack::Deflater::new();
+    let mut deflater = spare_sent.recv().unwrap_or_else(|_| pack::Deflater::new());
     let doc = write::document(&options.title, &work.document.pages, fonts, &work.subsets)?;
     let mine = work.take_pages(&mut deflater)?;
     let helped = help_sent

@@ -4,12 +4,12 @@
 //! A render has a second thread from the start (see [`helper`]). While the first lays the
 //! pages out, it warms up: it looks up every character of the Markdown in the regular face,
 //! which maps the pages of the 10 MB face that layout and subsetting will read and fills the
-//! glyph memo layout uses, and it sets up its compressor. Once the subsets are planned it
+//! glyph memo layout uses, and it sets up both threads' compressors. Once the subsets are planned it
 //! makes the font programs, the slowest single piece, while the first thread builds the
 //! object tree; then both take pages from a shared queue until none are left.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
@@ -77,11 +77,20 @@ pub struct Helped {
     pub pages: Vec<(usize, Vec<u8>)>,
 }
 
-/// The second thread of a render: warms up during layout, then packs the font programs and
-/// helps with the pages. Returns empty-handed if the first thread gives up before sending
-/// the work (its error is the one reported).
-pub fn helper(fonts: &FontSet, markdown: &str, work: Receiver<Arc<Work>>) -> Result<Helped, Error> {
+/// The second thread of a render: warms up during layout (and hands the first thread a
+/// compressor over `spare`), then packs the font programs and helps with the pages. Returns
+/// empty-handed if the first thread gives up before sending the work (its error is the one
+/// reported).
+pub fn helper(
+    fonts: &FontSet,
+    markdown: &str,
+    spare: Sender<Deflater>,
+    work: Receiver<Arc<Work>>,
+) -> Result<Helped, Error> {
     let mut deflater = Deflater::new();
+    // The first thread's compressor too: setting one up allocates and clears a few hundred
+    // kilobytes, which costs nothing here while layout runs.
+    let _ = spare.send(Deflater::new());
     // The regular face sets nearly all of a document's text; bold is used for headings and
     // table headers, a few hundred characters not worth the memory of mapping their pages.
     fonts.prefetch(FontId::Regular, markdown);
