@@ -1,9 +1,10 @@
 //! Laid-out pages → PDF bytes, through printpdf; the only module that knows about PDF.
 //!
 //! The fonts are subset here (only the glyphs a document uses are embedded, as CIDFontType2
-//! with a ToUnicode CMap so text can be copied and searched), the pages are translated to
-//! printpdf operations, and the object tree gets its final touches: subset tags, a nested
-//! outline from the headings, metadata, a content-derived file identifier. The same input
+//! with a ToUnicode CMap so text can be copied and searched), each page's content stream is
+//! written from its items, printpdf builds the object tree around them, and the tree gets its
+//! final touches: subset tags, a nested outline from the headings, metadata, a
+//! content-derived file identifier. Two threads share the work (see [`pack`]). The same input
 //! always gives the same bytes.
 
 mod embed;
