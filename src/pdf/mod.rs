@@ -4,7 +4,7 @@
 //! with a ToUnicode CMap so text can be copied and searched), each page's content stream is
 //! written from its items, printpdf builds the object tree around them, and the tree gets its
 //! final touches: subset tags, a nested outline from the headings, metadata, a
-//! content-derived file identifier. Two threads share the work (see [`pack`]). The same input
+//! content-derived file identifier. Two threads share the work (see `pack.rs`). The same input
 //! always gives the same bytes.
 
 mod embed;
