@@ -4,9 +4,9 @@
 //! A render has a second thread from the start (see [`helper`]). While the first lays the
 //! pages out, it warms up: it looks up every character of the Markdown in the regular face,
 //! which maps the pages of the 10 MB face that layout and subsetting will read and fills the
-//! glyph memo layout uses, and it sets up both threads' compressors. Once the subsets are planned it
-//! makes the font programs, the slowest single piece, while the first thread builds the
-//! object tree; then both take pages from a shared queue until none are left.
+//! glyph memo layout uses, and it sets up both threads' compressors. Once the subsets are
+//! planned it makes the font programs, the slowest single piece, while the first thread
+//! builds the object tree; then both take pages from a shared queue until none are left.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
@@ -19,9 +19,8 @@ use super::{write, Error};
 use crate::fonts::{FontId, FontSet};
 use crate::layout::Document;
 
-/// The fastest level: compression was the largest cost of writing a form, and level 3 took
-/// twice as long to make a form's file 6 % smaller (262 against 279 KiB for the largest
-/// regulator form, which typst makes 500 KiB).
+/// The fastest level. Level 3 makes the largest regulator form's file 14 % smaller (235
+/// against 273 KiB; typst's is 500 KiB), and its render about a sixth slower.
 const LEVEL: u32 = 1;
 
 /// A stream deflated ahead of time, and its length before.
