@@ -188,13 +188,7 @@ fn fonts_are_embedded_subsets() {
             cid.get(b"Subtype").and_then(Object::as_name).ok(),
             Some(b"CIDFontType2".as_slice())
         );
-        let descriptor = doc
-            .get_dictionary(
-                cid.get(b"FontDescriptor")
-                    .and_then(Object::as_reference)
-                    .expect("descriptor"),
-            )
-            .expect("descriptor");
+        let descriptor = linked(&doc, cid, b"FontDescriptor");
         let program = doc
             .get_object(
                 descriptor
@@ -238,14 +232,7 @@ fn metadata_and_outline() {
     );
 
     let catalog = doc.catalog().expect("catalog");
-    let outlines = doc
-        .get_dictionary(
-            catalog
-                .get(b"Outlines")
-                .and_then(Object::as_reference)
-                .expect("Outlines"),
-        )
-        .expect("outline root");
+    let outlines = linked(&doc, catalog, b"Outlines");
     let first = linked(&doc, outlines, b"First");
     assert_eq!(
         decode(first.get(b"Title").expect("Title")),

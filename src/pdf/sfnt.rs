@@ -107,7 +107,6 @@ pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>,
 
     let long_loca = be16(find(&mut tables, b"head")?, 50)? == 1;
     let glyphs = be16(find(&mut tables, b"maxp")?, 4)?;
-    let metrics = be16(find(&mut tables, b"hhea")?, 34)?;
     let first_blank = glyphs;
     let total = glyphs.checked_add(blanks)?;
     if blanks == 0 {
@@ -125,29 +124,44 @@ pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>,
     }
 
     // hmtx: rewrite in full (one advance per glyph) so the blanks can have their own width.
+    let hhea = find(&mut tables, b"hhea")?.clone();
     let hmtx = find(&mut tables, b"hmtx")?;
-    let mut full = Vec::with_capacity(usize::from(total) * 4);
-    let mut last_advance = 0u16;
-    for gid in 0..usize::from(glyphs) {
-        let (advance, lsb) = if gid < usize::from(metrics) {
-            (be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?)
-        } else {
-            let at = usize::from(metrics) * 4 + (gid - usize::from(metrics)) * 2;
-            (last_advance, be16(hmtx, at)?)
-        };
-        last_advance = advance;
-        full.extend_from_slice(&advance.to_be_bytes());
-        full.extend_from_slice(&lsb.to_be_bytes());
-    }
-    for _ in 0..blanks {
-        full.extend_from_slice(&advance.to_be_bytes());
-        full.extend_from_slice(&0u16.to_be_bytes());
-    }
-    *hmtx = full;
+    *hmtx = full_hmtx(&hhea, hmtx, 0..glyphs, blanks, advance)?;
 
     put16(find(&mut tables, b"maxp")?, 4, total)?;
     put16(find(&mut tables, b"hhea")?, 34, total)?;
     Some((assemble(version, tables), first_blank))
+}
+
+/// An `hmtx` with a full (advance, side bearing) record for each of `glyphs` (ids into the
+/// face `hhea` and `hmtx` come from), then `blanks` records `advance` wide. A face may leave
+/// out the advances of its last glyphs, which then repeat the last one given.
+fn full_hmtx(
+    hhea: &[u8],
+    hmtx: &[u8],
+    glyphs: impl Iterator<Item = u16>,
+    blanks: u16,
+    advance: u16,
+) -> Option<Vec<u8>> {
+    let long = usize::from(be16(hhea, 34)?.max(1));
+    let mut out = Vec::new();
+    for gid in glyphs.map(usize::from) {
+        let (width, lsb) = if gid < long {
+            (be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?)
+        } else {
+            (
+                be16(hmtx, (long - 1) * 4)?,
+                be16(hmtx, long * 4 + (gid - long) * 2)?,
+            )
+        };
+        out.extend_from_slice(&width.to_be_bytes());
+        out.extend_from_slice(&lsb.to_be_bytes());
+    }
+    for _ in 0..blanks {
+        out.extend_from_slice(&advance.to_be_bytes());
+        out.extend_from_slice(&0u16.to_be_bytes());
+    }
+    Some(out)
 }
 
 /// The table `tag` of a single-face sfnt, borrowed.
@@ -177,29 +191,7 @@ pub fn metrics_font(
 ) -> Option<Vec<u8>> {
     let version = be32(face, 0)?;
     let hhea = table(face, b"hhea")?;
-    let hmtx = table(face, b"hmtx")?;
-    let long_metrics = usize::from(be16(hhea, 34)?.max(1));
-    let metric = |gid: usize| -> Option<(u16, u16)> {
-        if gid < long_metrics {
-            Some((be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?))
-        } else {
-            let advance = be16(hmtx, (long_metrics - 1) * 4)?;
-            Some((
-                advance,
-                be16(hmtx, long_metrics * 4 + (gid - long_metrics) * 2)?,
-            ))
-        }
-    };
-    let mut metrics = Vec::new();
-    for gid in glyphs {
-        let (advance, lsb) = metric(usize::from(gid))?;
-        metrics.extend_from_slice(&advance.to_be_bytes());
-        metrics.extend_from_slice(&lsb.to_be_bytes());
-    }
-    for _ in 0..blanks {
-        metrics.extend_from_slice(&advance.to_be_bytes());
-        metrics.extend_from_slice(&0u16.to_be_bytes());
-    }
+    let metrics = full_hmtx(hhea, table(face, b"hmtx")?, glyphs, blanks, advance)?;
     let total = u16::try_from(metrics.len() / 4).ok()?;
 
     let head = table(face, b"head")?.to_vec();
