@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use ttf_parser::{cmap, Face, GlyphId};
 
+use crate::bmp_table::BmpTable;
+
 static REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Regular.ttf");
 static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Bold.ttf");
 
@@ -46,7 +48,7 @@ struct Loaded {
     /// form measures the same few thousand hanzi over and over, and a binary search in a
     /// 30,000-glyph cmap plus an `hmtx` read per character showed in profiles. One word per
     /// character (see [`Memo`]); atomics keep it shareable by the threads of `generate --all`.
-    bmp: Box<[AtomicU32]>,
+    bmp: BmpTable<AtomicU32>,
     units_per_em: f32,
 }
 
@@ -74,7 +76,7 @@ impl Loaded {
             bytes,
             face,
             cmap,
-            bmp: (0..=u16::MAX).map(|_| AtomicU32::new(0)).collect(),
+            bmp: BmpTable::new(),
             units_per_em,
         })
     }
@@ -125,7 +127,7 @@ impl FontSet {
                 None => Memo::MISSING,
             }
         };
-        let Some(slot) = face.bmp.get(c as usize) else {
+        let Some(slot) = face.bmp.entry(c) else {
             return lookup();
         };
         match Memo(slot.load(Ordering::Relaxed)) {
@@ -167,10 +169,10 @@ impl FontSet {
     /// good part of rendering a form, and this can run on an otherwise idle core.
     pub fn prefetch(&self, font: FontId, text: &str) {
         let face = &self.face(font).face;
-        let mut seen = vec![false; 0x1_0000];
+        let mut seen: BmpTable<bool> = BmpTable::new();
         let mut touched = 0i32;
         for c in text.chars() {
-            if let Some(flag) = seen.get_mut(c as usize) {
+            if let Some(flag) = seen.entry_mut(c) {
                 if std::mem::replace(flag, true) {
                     continue;
                 }

@@ -16,6 +16,7 @@
 //! [`generate`] drives the steps for one form or a batch; [`trace`] maps every seed sentence
 //! to the rules that quote it.
 
+pub mod bmp_table;
 pub mod credit_code;
 pub mod date;
 pub mod embedded;

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use super::sfnt;
 use super::Error;
+use crate::bmp_table::BmpTable;
 use crate::fonts::{FontId, FontSet};
 use crate::layout::{Item, Page};
 
@@ -143,37 +144,27 @@ impl Subset {
     }
 }
 
-/// Character → code, looked up once per character drawn: a flat table for the Basic
-/// Multilingual Plane (where nearly every character of a form is), a map beyond it.
+/// Character → code, looked up once per character drawn: a table for the Basic Multilingual
+/// Plane (where nearly every character of a form is), a map beyond it.
+#[derive(Default)]
 struct Codes {
-    /// Indexed by code point; 0 = no code (0 is `.notdef`, never assigned to a character).
-    bmp: Vec<u16>,
+    /// 0 = no code (0 is `.notdef`, never assigned to a character).
+    bmp: BmpTable<u16>,
     beyond: HashMap<char, u16>,
     /// Every pair, in the order inserted.
     pairs: Vec<(char, u16)>,
 }
 
-impl Default for Codes {
-    fn default() -> Self {
-        Codes {
-            bmp: vec![0; 0x1_0000],
-            beyond: HashMap::new(),
-            pairs: Vec::new(),
-        }
-    }
-}
-
 impl Codes {
     fn get(&self, c: char) -> Option<u16> {
-        match self.bmp.get(c as usize) {
-            Some(0) => None,
-            Some(code) => Some(*code),
-            None => self.beyond.get(&c).copied(),
+        if u32::from(c) > 0xFFFF {
+            return self.beyond.get(&c).copied();
         }
+        self.bmp.get(c).copied().filter(|&code| code != 0)
     }
 
     fn insert(&mut self, c: char, code: u16) {
-        match self.bmp.get_mut(c as usize) {
+        match self.bmp.entry_mut(c) {
             Some(slot) => *slot = code,
             None => {
                 self.beyond.insert(c, code);

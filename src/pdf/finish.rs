@@ -14,7 +14,7 @@
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::embed::Subset;
-use super::pack::{Deflater, Packed};
+use super::pack::Deflater;
 use super::{Error, PdfOptions};
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
@@ -48,7 +48,7 @@ pub fn finish(
     options: &PdfOptions,
     document: &LaidOut,
     fonts: &[Subset],
-    programs: Vec<Packed>,
+    programs: Vec<Vec<u8>>,
     contents: Vec<Vec<u8>>,
     deflater: &mut Deflater,
 ) -> Result<Vec<u8>, Error> {
@@ -119,7 +119,7 @@ pub fn finish(
 fn embed_programs(
     doc: &mut Document,
     fonts: &[Subset],
-    programs: Vec<Packed>,
+    programs: Vec<Vec<u8>>,
 ) -> Result<(), Error> {
     let mut targets = Vec::new();
     for object in doc.objects.values() {
@@ -138,7 +138,7 @@ fn embed_programs(
             targets.push((*file, index));
         }
     }
-    let mut programs: Vec<Option<Packed>> = programs.into_iter().map(Some).collect();
+    let mut programs: Vec<Option<Vec<u8>>> = programs.into_iter().map(Some).collect();
     for (file, index) in targets {
         let (Some(Object::Stream(stream)), Some(Some(program))) = (
             doc.objects.get_mut(&file),
@@ -148,11 +148,8 @@ fn embed_programs(
         };
         stream
             .dict
-            .set("Length1", Object::Integer(program.raw_len as i64));
-        stream
-            .dict
-            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        stream.set_content(program.bytes);
+            .set("Length1", Object::Integer(program.len() as i64));
+        stream.set_content(program);
     }
     // A face left with printpdf's copy would have no outlines: its text would be invisible.
     match programs.iter().position(Option::is_some) {
@@ -393,7 +390,7 @@ fn compress(doc: &mut Document, deflater: &mut Deflater) -> Result<(), Error> {
         let Object::Stream(stream) = object else {
             continue;
         };
-        if stream.dict.has(b"Filter") || stream.content.len() < 64 {
+        if stream.dict.has(b"Filter") || stream.dict.has(b"Length1") || stream.content.len() < 64 {
             continue;
         }
         let packed = deflater.deflate(&stream.content)?;

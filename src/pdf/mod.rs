@@ -115,6 +115,7 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
             let _ = send_help.send(pack::helper(fonts, &text, send_spare, work_sent));
         })
         .map_err(|e| Error::Write(format!("could not start a thread: {e}")))?;
+    pack::step_aside();
     let document = layout::layout(
         fonts,
         markdown,
