@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-use ttf_parser::{cmap, Face, GlyphId};
+use ttf_parser::{cmap, Face};
 
 use crate::bmp_table::BmpTable;
 
@@ -161,30 +161,6 @@ impl FontSet {
         let memo = self.memo(font, c);
         memo.glyph()
             .map(|_| f32::from(memo.advance()) / self.face(font).units_per_em)
-    }
-
-    /// Looks up every distinct character of `text` in `font` and reads the start of each
-    /// glyph's outline. The memo is filled and the pages of the face a document needs are
-    /// mapped before layout and subsetting ask for them: first touches of those pages are a
-    /// good part of rendering a form, and this can run on an otherwise idle core.
-    pub fn prefetch(&self, font: FontId, text: &str) {
-        let face = &self.face(font).face;
-        let mut seen: BmpTable<bool> = BmpTable::new();
-        let mut touched = 0i32;
-        for c in text.chars() {
-            if let Some(flag) = seen.entry_mut(c) {
-                if std::mem::replace(flag, true) {
-                    continue;
-                }
-            }
-            let outline = self
-                .glyph(font, c)
-                .and_then(|gid| face.tables().glyf?.bbox(GlyphId(gid)));
-            if let Some(bbox) = outline {
-                touched = touched.wrapping_add(i32::from(bbox.x_min));
-            }
-        }
-        std::hint::black_box(touched);
     }
 
     /// Design units per em of `font` (the PDF writer sizes substitute glyphs with it).

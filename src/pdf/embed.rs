@@ -117,7 +117,7 @@ impl Subset {
             }
         })?;
         let (program, first_blank) =
-            sfnt::finish_subset(&subset, self.blanks(), fonts.units_per_em(self.font))
+            sfnt::finish_subset(subset, self.blanks(), fonts.units_per_em(self.font))
                 .ok_or_else(|| self.malformed())?;
         // Composite glyphs would make the subsetter add their components after the glyphs
         // planned, moving the blanks off the codes already given out. The shipped faces

@@ -13,8 +13,8 @@
 
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
+use super::deflate::Deflater;
 use super::embed::Subset;
-use super::pack::Deflater;
 use super::{Error, PdfOptions};
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 

@@ -4,17 +4,22 @@
 //! with a ToUnicode CMap so text can be copied and searched), each page's content stream is
 //! written from its items, printpdf builds the object tree around them, and the tree gets its
 //! final touches: subset tags, a nested outline from the headings, metadata, a
-//! content-derived file identifier. Two threads share the work (see `pack.rs`). The same input
-//! always gives the same bytes.
+//! content-derived file identifier. The same input always gives the same bytes.
+//!
+//! A render runs on the thread that calls it. A second thread, which subset the fonts and
+//! wrote half the pages while this one built the object tree, made the 17-page checklist no
+//! faster in the benchmark (8.3 against 7.8 ms with one thread) for a third more processor
+//! time: its start, its own allocator heap and compressor cost as much as it saved, and on a
+//! two-core machine the other core is often busy. `generate --all` renders documents in
+//! parallel instead.
 
+mod deflate;
 mod embed;
 mod finish;
-mod pack;
 mod sfnt;
 mod write;
 
-use std::sync::{mpsc, Arc};
-
+use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};
 use crate::layout::{self, LayoutOptions};
 
@@ -101,21 +106,6 @@ pub enum Error {
 /// ```
 pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput, Error> {
     let fonts = FontSet::get()?;
-    let (send_work, work_sent) = mpsc::channel();
-    let (send_help, help_sent) = mpsc::channel();
-    let (send_spare, spare_sent) = mpsc::channel();
-    // The helper hands its results over a channel and is not joined: a thread's exit (its
-    // allocator heap abandoned, its stack unmapped) took longer than the last page, and
-    // nothing here needs to wait for it. So it owns what it reads.
-    let text: Arc<str> = Arc::from(markdown);
-    std::thread::Builder::new()
-        .name("checkgen-pdf".into())
-        .spawn(move || {
-            // The receiver is gone only if rendering already failed.
-            let _ = send_help.send(pack::helper(fonts, &text, send_spare, work_sent));
-        })
-        .map_err(|e| Error::Write(format!("could not start a thread: {e}")))?;
-    pack::step_aside();
     let document = layout::layout(
         fonts,
         markdown,
@@ -124,30 +114,32 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
         },
     );
     let subsets = embed::plan(fonts, &document.pages)?;
-    let work = Arc::new(pack::Work::new(document, subsets));
-    // The helper may have failed already; its error is reported below.
-    let _ = send_work.send(Arc::clone(&work));
-    let mut deflater = spare_sent.recv().unwrap_or_else(|_| pack::Deflater::new());
-    let doc = write::document(&options.title, &work.document.pages, fonts, &work.subsets)?;
-    let mine = work.take_pages(&mut deflater)?;
-    let helped = help_sent
-        .recv()
-        .map_err(|_| Error::Write("the second rendering thread failed".into()))??;
-    let contents = pack::in_order(work.document.pages.len(), [mine, helped.pages])
-        .ok_or_else(|| Error::Write("a page's content stream went missing".into()))?;
+    let doc = write::document(&options.title, &document.pages, fonts, &subsets)?;
+    // The programs are embedded uncompressed. TrueType outlines are dense: deflate takes only
+    // a sixth off them (150 of 183 KiB for a 17-page checklist) and took a millisecond, a
+    // sixth of the render.
+    let programs = subsets
+        .iter()
+        .map(|subset| subset.program(fonts))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut deflater = Deflater::new();
+    let contents = document
+        .pages
+        .iter()
+        .map(|page| deflater.deflate(&write::content(page, &subsets)))
+        .collect::<Result<Vec<_>, Error>>()?;
     let bytes = finish::finish(
         doc,
         options,
-        &work.document,
-        &work.subsets,
-        helped.programs,
+        &document,
+        &subsets,
+        programs,
         contents,
         &mut deflater,
     )?;
-    let document = &work.document;
     Ok(PdfOutput {
         bytes,
         pages: document.pages.len(),
-        warnings: document.warnings.clone(),
+        warnings: document.warnings,
     })
 }

@@ -1,14 +1,19 @@
-//! Small edits to a subset TrueType program before it is embedded, and the outline-free copy
-//! of a subset that printpdf reads metrics from.
+//! Blank glyphs added to a subset TrueType program before it is embedded, and the
+//! outline-free copy of a subset that printpdf reads metrics from.
 //!
-//! The subsetter drops `cmap` (a PDF CID font maps codes to glyphs itself), but printpdf's
-//! font parser refuses a face without one, so a minimal `cmap` goes back in. And characters
-//! the face lacks get blank glyphs of their own, appended at the end: each blank glyph is
-//! one code in the PDF, mapped to its character in the ToUnicode CMap, so the character
-//! survives in the text layer while layout draws a box over it.
+//! Characters the face lacks get blank glyphs of their own, appended at the end: each blank
+//! glyph is one code in the PDF, mapped to its character in the ToUnicode CMap, so the
+//! character survives in the text layer while layout draws a box over it.
+//!
+//! The embedded program has no `cmap` (the subsetter drops it): a CIDFontType2 maps codes to
+//! glyphs through its CIDToGIDMap, and ISO 32000-1 §9.9 asks for a `cmap` only in symbolic
+//! simple TrueType fonts. printpdf's font parser refuses a face without one, so the metrics
+//! copy it reads has an empty one.
 
-/// An sfnt table: tag and contents.
-type Table = ([u8; 4], Vec<u8>);
+use std::borrow::Cow;
+
+/// An sfnt table: tag and contents, borrowed from the font it was read from until edited.
+type Table<'f> = ([u8; 4], Cow<'f, [u8]>);
 
 fn be16(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
@@ -30,7 +35,7 @@ fn put16(data: &mut [u8], at: usize, value: u16) -> Option<()> {
 }
 
 /// Reads the table directory of a single-face sfnt.
-fn tables(font: &[u8]) -> Option<Vec<Table>> {
+fn tables(font: &[u8]) -> Option<Vec<Table<'_>>> {
     let count = usize::from(be16(font, 4)?);
     let mut out = Vec::with_capacity(count + 1);
     for i in 0..count {
@@ -38,13 +43,24 @@ fn tables(font: &[u8]) -> Option<Vec<Table>> {
         let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
         let offset = be32(font, record + 8)? as usize;
         let length = be32(font, record + 12)? as usize;
-        out.push((tag, font.get(offset..offset.checked_add(length)?)?.to_vec()));
+        out.push((
+            tag,
+            Cow::Borrowed(font.get(offset..offset.checked_add(length)?)?),
+        ));
     }
     Some(out)
 }
 
-fn find<'t>(tables: &'t mut [Table], tag: &[u8; 4]) -> Option<&'t mut Vec<u8>> {
-    tables.iter_mut().find(|t| &t.0 == tag).map(|t| &mut t.1)
+fn find<'t>(tables: &'t [Table], tag: &[u8; 4]) -> Option<&'t [u8]> {
+    tables.iter().find(|t| &t.0 == tag).map(|t| &*t.1)
+}
+
+/// The table `tag`, copied for editing if still borrowed.
+fn find_mut<'t>(tables: &'t mut [Table], tag: &[u8; 4]) -> Option<&'t mut Vec<u8>> {
+    tables
+        .iter_mut()
+        .find(|t| &t.0 == tag)
+        .map(|t| t.1.to_mut())
 }
 
 /// Writes tables back into an sfnt (sorted tags, 4-byte aligned, checksums filled in).
@@ -96,25 +112,22 @@ fn empty_cmap() -> Vec<u8> {
     out
 }
 
-/// Adds an empty `cmap` and `blanks` empty glyphs, each one `advance` units wide, after the
-/// last glyph. Returns the new font and the id of the first blank glyph; `None` if the
-/// program is not a well-formed TrueType face.
-pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>, u16)> {
-    let version = be32(font, 0)?;
-    let mut tables = tables(font)?;
-    tables.retain(|t| &t.0 != b"cmap");
-    tables.push((*b"cmap", empty_cmap()));
-
-    let long_loca = be16(find(&mut tables, b"head")?, 50)? == 1;
-    let glyphs = be16(find(&mut tables, b"maxp")?, 4)?;
+/// Adds `blanks` empty glyphs, each one `advance` units wide, after the last glyph of `font`.
+/// Returns the font (the same bytes when there are no blanks to add) and the id of the first
+/// blank glyph; `None` if the program is not a well-formed TrueType face.
+pub fn finish_subset(font: Vec<u8>, blanks: u16, advance: u16) -> Option<(Vec<u8>, u16)> {
+    let version = be32(&font, 0)?;
+    let mut tables = tables(&font)?;
+    let long_loca = be16(find(&tables, b"head")?, 50)? == 1;
+    let glyphs = be16(find(&tables, b"maxp")?, 4)?;
     let first_blank = glyphs;
     let total = glyphs.checked_add(blanks)?;
     if blanks == 0 {
-        return Some((assemble(version, tables), first_blank));
+        return Some((font, first_blank));
     }
 
     // loca: every blank glyph starts (and ends) where the glyf data ends.
-    let loca = find(&mut tables, b"loca")?;
+    let loca = find_mut(&mut tables, b"loca")?;
     let entry = if long_loca { 4 } else { 2 };
     let end_at = usize::from(glyphs) * entry;
     let end = loca.get(end_at..end_at + entry)?.to_vec();
@@ -124,12 +137,17 @@ pub fn finish_subset(font: &[u8], blanks: u16, advance: u16) -> Option<(Vec<u8>,
     }
 
     // hmtx: rewrite in full (one advance per glyph) so the blanks can have their own width.
-    let hhea = find(&mut tables, b"hhea")?.clone();
-    let hmtx = find(&mut tables, b"hmtx")?;
-    *hmtx = full_hmtx(&hhea, hmtx, 0..glyphs, blanks, advance)?;
+    let hmtx = full_hmtx(
+        find(&tables, b"hhea")?,
+        find(&tables, b"hmtx")?,
+        0..glyphs,
+        blanks,
+        advance,
+    )?;
+    *find_mut(&mut tables, b"hmtx")? = hmtx;
 
-    put16(find(&mut tables, b"maxp")?, 4, total)?;
-    put16(find(&mut tables, b"hhea")?, 34, total)?;
+    put16(find_mut(&mut tables, b"maxp")?, 4, total)?;
+    put16(find_mut(&mut tables, b"hhea")?, 34, total)?;
     Some((assemble(version, tables), first_blank))
 }
 
@@ -194,24 +212,24 @@ pub fn metrics_font(
     let metrics = full_hmtx(hhea, table(face, b"hmtx")?, glyphs, blanks, advance)?;
     let total = u16::try_from(metrics.len() / 4).ok()?;
 
-    let head = table(face, b"head")?.to_vec();
-    let long_loca = be16(&head, 50)? == 1;
+    let head = table(face, b"head")?;
+    let long_loca = be16(head, 50)? == 1;
     let mut hhea = hhea.to_vec();
     put16(&mut hhea, 34, total)?;
     let mut maxp = table(face, b"maxp")?.to_vec();
     put16(&mut maxp, 4, total)?;
     let loca = vec![0; (usize::from(total) + 1) * if long_loca { 4 } else { 2 }];
-    let mut tables = vec![
-        (*b"head", head),
-        (*b"hhea", hhea),
-        (*b"maxp", maxp),
-        (*b"hmtx", metrics),
-        (*b"loca", loca),
-        (*b"glyf", Vec::new()),
-        (*b"cmap", empty_cmap()),
+    let mut tables: Vec<Table> = vec![
+        (*b"head", Cow::Borrowed(head)),
+        (*b"hhea", hhea.into()),
+        (*b"maxp", maxp.into()),
+        (*b"hmtx", metrics.into()),
+        (*b"loca", loca.into()),
+        (*b"glyf", Cow::Borrowed(&[])),
+        (*b"cmap", empty_cmap().into()),
     ];
     if let Some(name) = table(face, b"name") {
-        tables.push((*b"name", name.to_vec()));
+        tables.push((*b"name", Cow::Borrowed(name)));
     }
     Some(assemble(version, tables))
 }
@@ -222,8 +240,8 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        assert!(finish_subset(b"not a font at all", 2, 1000).is_none());
-        assert!(finish_subset(&[], 0, 1000).is_none());
+        assert!(finish_subset(b"not a font at all".to_vec(), 2, 1000).is_none());
+        assert!(finish_subset(Vec::new(), 0, 1000).is_none());
         assert!(metrics_font(b"not a font at all", [1, 2].into_iter(), 0, 1000).is_none());
         assert!(metrics_font(&[], std::iter::empty(), 1, 1000).is_none());
     }
