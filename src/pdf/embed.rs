@@ -1,16 +1,14 @@
 //! Font subsets: which glyphs each face needs, the code every character is written with, the
 //! subset program, and the outline-free copy printpdf reads metrics from.
 //!
-//! Subsetting is done here (with `subsetter`, typst's subsetter) rather than by printpdf,
-//! which would parse and subset the whole 10 MB face on every document: that costs tens of
-//! milliseconds, while `subsetter` copies only the glyphs used from the zero-copy face.
-//! Codes are the subset's glyph ids (Identity-H), handed to printpdf as glyph ids with their
-//! characters, from which it writes the ToUnicode CMap.
+//! Subsetting is done here (see [`sfnt`]) rather than by printpdf, which would parse and
+//! subset the whole 10 MB face on every document: that costs tens of milliseconds, while
+//! [`sfnt::subset_program`] copies only the outlines used from the face compiled into the
+//! binary. Codes are the subset's glyph ids (Identity-H), handed to printpdf as glyph ids with
+//! their characters, from which it writes the ToUnicode CMap.
 //!
 //! The [`Subset`] (glyphs and codes) is cheap and made first; the program and the metrics
-//! copy each follow from it alone, so the page contents, printpdf's object tree and the
-//! program (the slow part: it reads every outline used from the face) can be made at the
-//! same time.
+//! copy each follow from it alone.
 
 use std::collections::HashMap;
 
@@ -24,8 +22,9 @@ use crate::layout::{Item, Page};
 pub struct Subset {
     /// Which face.
     pub font: FontId,
-    /// Original glyph ids in subset order: subset glyph `i` is original glyph `glyphs[i]`.
-    glyphs: subsetter::GlyphRemapper,
+    /// Original glyph ids in subset order: subset glyph `i` is original glyph `glyphs[i]`;
+    /// `.notdef` (0) comes first.
+    glyphs: Vec<u16>,
     /// Characters the face lacks, in order of first appearance. Each gets a blank glyph of
     /// its own after the real ones, so it keeps a code (and its place in the text layer).
     missing: Vec<char>,
@@ -40,7 +39,9 @@ pub struct Subset {
 pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
     let mut out = Vec::with_capacity(FontId::ALL.len());
     for font in FontId::ALL {
-        let mut glyphs = subsetter::GlyphRemapper::new();
+        let mut glyphs = vec![0u16];
+        // Original glyph id → subset glyph id, for characters drawn by the same glyph.
+        let mut subset_ids: HashMap<u16, u16> = HashMap::new();
         let mut codes = Codes::default();
         let mut missing: Vec<char> = Vec::new();
         for (_, item) in pages.iter().flat_map(|p| &p.items) {
@@ -55,7 +56,15 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
                     continue;
                 }
                 match fonts.glyph(font, c) {
-                    Some(gid) => codes.insert(c, glyphs.remap(gid)),
+                    Some(gid) => {
+                        // The face has fewer than 65,536 glyphs, so the count fits.
+                        let next = u16::try_from(glyphs.len()).unwrap_or(u16::MAX);
+                        let code = *subset_ids.entry(gid).or_insert_with(|| {
+                            glyphs.push(gid);
+                            next
+                        });
+                        codes.insert(c, code);
+                    }
                     None => missing.push(c),
                 }
             }
@@ -67,7 +76,7 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
             font: font.postscript_name(),
             reason: "more than 65535 distinct characters".into(),
         };
-        let first_blank = glyphs.num_gids();
+        let first_blank = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
         for (i, c) in missing.iter().enumerate() {
             let offset = u16::try_from(i).map_err(|_| too_many())?;
             codes.insert(*c, first_blank.checked_add(offset).ok_or_else(too_many)?);
@@ -110,25 +119,21 @@ impl Subset {
     /// The subset TrueType program: the glyphs used, then one blank glyph per missing
     /// character.
     pub fn program(&self, fonts: &FontSet) -> Result<Vec<u8>, Error> {
-        let subset = subsetter::subset(fonts.bytes(self.font), 0, &self.glyphs).map_err(|e| {
-            Error::Subset {
-                font: self.font.postscript_name(),
-                reason: e.to_string(),
-            }
-        })?;
-        let (program, first_blank) =
-            sfnt::finish_subset(subset, self.blanks(), fonts.units_per_em(self.font))
-                .ok_or_else(|| self.malformed())?;
-        // Composite glyphs would make the subsetter add their components after the glyphs
-        // planned, moving the blanks off the codes already given out. The shipped faces
-        // have none; a face that did would be caught here rather than drawn wrong.
-        if first_blank != self.glyphs.num_gids() {
-            return Err(Error::Subset {
+        sfnt::subset_program(
+            fonts.bytes(self.font),
+            &self.glyphs,
+            self.blanks(),
+            fonts.units_per_em(self.font),
+        )
+        .map_err(|error| match error {
+            sfnt::ProgramError::Malformed => self.malformed(),
+            // The shipped faces have none; a face that did would be caught here rather than
+            // drawn wrong.
+            sfnt::ProgramError::Composite => Error::Subset {
                 font: self.font.postscript_name(),
                 reason: "composite glyphs are not supported".into(),
-            });
-        }
-        Ok(program)
+            },
+        })
     }
 
     /// A copy of the subset with metrics and no outlines, which is all printpdf needs (see
@@ -136,7 +141,7 @@ impl Subset {
     pub fn metrics(&self, fonts: &FontSet) -> Result<Vec<u8>, Error> {
         sfnt::metrics_font(
             fonts.bytes(self.font),
-            self.glyphs.remapped_gids(),
+            self.glyphs.iter().copied(),
             self.blanks(),
             fonts.units_per_em(self.font),
         )

@@ -1,19 +1,61 @@
-//! Blank glyphs added to a subset TrueType program before it is embedded, and the
-//! outline-free copy of a subset that printpdf reads metrics from.
+//! The TrueType programs embedded in a PDF: the subset of a face a document uses, and the
+//! outline-free copy of it that printpdf reads metrics from.
+//!
+//! The subset is written in one pass into a buffer of its final size: the outlines of the
+//! glyphs used are copied once from the face, in subset order. (The `subsetter` crate, used
+//! before, grew each table and then copied the whole font again; for a 17-page checklist
+//! that was a sixth of the render.) Composite glyphs are refused: their components would
+//! need renumbering, and the shipped faces have none.
 //!
 //! Characters the face lacks get blank glyphs of their own, appended at the end: each blank
 //! glyph is one code in the PDF, mapped to its character in the ToUnicode CMap, so the
 //! character survives in the text layer while layout draws a box over it.
 //!
-//! The embedded program has no `cmap` (the subsetter drops it): a CIDFontType2 maps codes to
-//! glyphs through its CIDToGIDMap, and ISO 32000-1 §9.9 asks for a `cmap` only in symbolic
-//! simple TrueType fonts. printpdf's font parser refuses a face without one, so the metrics
-//! copy it reads has an empty one.
+//! The program has no `cmap`: a CIDFontType2 maps codes to glyphs through its CIDToGIDMap,
+//! and ISO 32000-1 §9.9 asks for a `cmap` only in symbolic simple TrueType fonts. printpdf's
+//! font parser refuses a face without one, so the metrics copy it reads has an empty one.
 
 use std::borrow::Cow;
 
-/// An sfnt table: tag and contents, borrowed from the font it was read from until edited.
-type Table<'f> = ([u8; 4], Cow<'f, [u8]>);
+/// What an sfnt table is written from.
+enum Data<'f> {
+    Bytes(Cow<'f, [u8]>),
+    /// Glyph outlines, one after the other, each padded to four bytes (what `loca` says).
+    Outlines(Vec<&'f [u8]>),
+}
+
+impl Data<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Data::Bytes(bytes) => bytes.len(),
+            Data::Outlines(outlines) => outlines.iter().map(|o| o.len().next_multiple_of(4)).sum(),
+        }
+    }
+}
+
+impl<'f> From<Vec<u8>> for Data<'f> {
+    fn from(bytes: Vec<u8>) -> Self {
+        Data::Bytes(Cow::Owned(bytes))
+    }
+}
+
+impl<'f> From<&'f [u8]> for Data<'f> {
+    fn from(bytes: &'f [u8]) -> Self {
+        Data::Bytes(Cow::Borrowed(bytes))
+    }
+}
+
+/// An sfnt table: tag and contents.
+type Table<'f> = ([u8; 4], Data<'f>);
+
+/// Why a subset program could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgramError {
+    /// The face is not a well-formed TrueType face.
+    Malformed,
+    /// A glyph used is a composite.
+    Composite,
+}
 
 fn be16(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
@@ -34,67 +76,73 @@ fn put16(data: &mut [u8], at: usize, value: u16) -> Option<()> {
     Some(())
 }
 
-/// Reads the table directory of a single-face sfnt.
-fn tables(font: &[u8]) -> Option<Vec<Table<'_>>> {
-    let count = usize::from(be16(font, 4)?);
-    let mut out = Vec::with_capacity(count + 1);
-    for i in 0..count {
-        let record = 12 + 16 * i;
-        let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
-        let offset = be32(font, record + 8)? as usize;
-        let length = be32(font, record + 12)? as usize;
-        out.push((
-            tag,
-            Cow::Borrowed(font.get(offset..offset.checked_add(length)?)?),
-        ));
-    }
-    Some(out)
+fn put32(data: &mut [u8], at: usize, value: u32) -> Option<()> {
+    data.get_mut(at..at + 4)?
+        .copy_from_slice(&value.to_be_bytes());
+    Some(())
 }
 
-fn find<'t>(tables: &'t [Table], tag: &[u8; 4]) -> Option<&'t [u8]> {
-    tables.iter().find(|t| &t.0 == tag).map(|t| &*t.1)
-}
-
-/// The table `tag`, copied for editing if still borrowed.
-fn find_mut<'t>(tables: &'t mut [Table], tag: &[u8; 4]) -> Option<&'t mut Vec<u8>> {
-    tables
-        .iter_mut()
-        .find(|t| &t.0 == tag)
-        .map(|t| t.1.to_mut())
-}
-
-/// Writes tables back into an sfnt (sorted tags, 4-byte aligned, checksums filled in).
+/// Writes tables into an sfnt (sorted tags, 4-byte aligned, checksums and the `head`
+/// checksum adjustment filled in), in one buffer of the final size.
 fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
     tables.sort_by_key(|t| t.0);
     let count = tables.len() as u16;
     let selector = (u16::BITS - 1 - count.max(1).leading_zeros()) as u16;
     let range = (1u16 << selector) * 16;
-    let mut out = Vec::with_capacity(tables.iter().map(|t| t.1.len() + 20).sum::<usize>() + 12);
+    let directory = 12 + 16 * tables.len();
+    let size = directory
+        + tables
+            .iter()
+            .map(|t| t.1.len().next_multiple_of(4))
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(size);
     out.extend_from_slice(&version.to_be_bytes());
     for value in [count, range, selector, count * 16 - range] {
         out.extend_from_slice(&value.to_be_bytes());
     }
-    let mut offset = 12 + 16 * tables.len();
-    for (tag, data) in &tables {
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&checksum(data).to_be_bytes());
-        out.extend_from_slice(&(offset as u32).to_be_bytes());
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        offset += data.len().next_multiple_of(4);
-    }
-    for (_, data) in &tables {
-        out.extend_from_slice(data);
+    out.resize(directory, 0);
+    let mut head_at = None;
+    for (i, (tag, data)) in tables.iter().enumerate() {
+        let offset = out.len();
+        match data {
+            Data::Bytes(bytes) => out.extend_from_slice(bytes),
+            Data::Outlines(outlines) => {
+                for outline in outlines {
+                    out.extend_from_slice(outline);
+                    out.resize(out.len().next_multiple_of(4), 0);
+                }
+            }
+        }
+        let length = out.len() - offset;
         out.resize(out.len().next_multiple_of(4), 0);
+        if tag == b"head" {
+            // Summed with the adjustment at zero, as the format asks; set below.
+            let _ = put32(&mut out, offset + 8, 0);
+            head_at = Some(offset);
+        }
+        let sum = checksum(&out[offset..]);
+        let record = 12 + 16 * i;
+        out[record..record + 4].copy_from_slice(tag);
+        out[record + 4..record + 8].copy_from_slice(&sum.to_be_bytes());
+        out[record + 8..record + 12].copy_from_slice(&(offset as u32).to_be_bytes());
+        out[record + 12..record + 16].copy_from_slice(&(length as u32).to_be_bytes());
+    }
+    if let Some(head) = head_at {
+        let adjustment = 0xB1B0_AFBA_u32.wrapping_sub(checksum(&out));
+        let _ = put32(&mut out, head + 8, adjustment);
     }
     out
 }
 
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
+    let mut words = data.chunks_exact(4);
+    let sum = words.by_ref().fold(0u32, |sum, w| {
+        sum.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+    });
+    let rest = words.remainder();
+    let mut last = [0u8; 4];
+    last[..rest.len()].copy_from_slice(rest);
+    sum.wrapping_add(u32::from_be_bytes(last))
 }
 
 /// A format 4 `cmap` with only the mandatory final segment: valid, and maps nothing.
@@ -112,43 +160,89 @@ fn empty_cmap() -> Vec<u8> {
     out
 }
 
-/// Adds `blanks` empty glyphs, each one `advance` units wide, after the last glyph of `font`.
-/// Returns the font (the same bytes when there are no blanks to add) and the id of the first
-/// blank glyph; `None` if the program is not a well-formed TrueType face.
-pub fn finish_subset(font: Vec<u8>, blanks: u16, advance: u16) -> Option<(Vec<u8>, u16)> {
-    let version = be32(&font, 0)?;
-    let mut tables = tables(&font)?;
-    let long_loca = be16(find(&tables, b"head")?, 50)? == 1;
-    let glyphs = be16(find(&tables, b"maxp")?, 4)?;
-    let first_blank = glyphs;
-    let total = glyphs.checked_add(blanks)?;
-    if blanks == 0 {
-        return Some((font, first_blank));
+/// The subset program: original glyphs `glyphs` of `face` (ids in subset order, `.notdef`
+/// first) followed by `blanks` empty glyphs `advance` units wide. Keeps the face's `name`,
+/// `post` (as version 3, without glyph names) and hinting tables; `loca` is written in the
+/// long format.
+pub fn subset_program(
+    face: &[u8],
+    glyphs: &[u16],
+    blanks: u16,
+    advance: u16,
+) -> Result<Vec<u8>, ProgramError> {
+    let malformed = ProgramError::Malformed;
+    let version = be32(face, 0).ok_or(malformed)?;
+    let table = |tag: &[u8; 4]| table(face, tag);
+    let (Some(head), Some(hhea), Some(maxp), Some(hmtx), Some(loca), Some(glyf)) = (
+        table(b"head"),
+        table(b"hhea"),
+        table(b"maxp"),
+        table(b"hmtx"),
+        table(b"loca"),
+        table(b"glyf"),
+    ) else {
+        return Err(malformed);
+    };
+    let long_loca = be16(head, 50).ok_or(malformed)? == 1;
+    let start = |gid: usize| {
+        if long_loca {
+            be32(loca, gid * 4).map(|o| o as usize)
+        } else {
+            be16(loca, gid * 2).map(|o| usize::from(o) * 2)
+        }
+    };
+    let mut outlines = Vec::with_capacity(glyphs.len() + usize::from(blanks));
+    for gid in glyphs.iter().map(|&g| usize::from(g)) {
+        let (from, to) = (
+            start(gid).ok_or(malformed)?,
+            start(gid + 1).ok_or(malformed)?,
+        );
+        let outline = glyf.get(from..to).ok_or(malformed)?;
+        // numberOfContours < 0 marks a composite.
+        if be16(outline, 0).is_some_and(|contours| contours & 0x8000 != 0) {
+            return Err(ProgramError::Composite);
+        }
+        outlines.push(outline);
     }
+    outlines.extend((0..blanks).map(|_| &[][..]));
+    let total = u16::try_from(outlines.len()).map_err(|_| malformed)?;
 
-    // loca: every blank glyph starts (and ends) where the glyf data ends.
-    let loca = find_mut(&mut tables, b"loca")?;
-    let entry = if long_loca { 4 } else { 2 };
-    let end_at = usize::from(glyphs) * entry;
-    let end = loca.get(end_at..end_at + entry)?.to_vec();
-    loca.truncate(end_at + entry);
-    for _ in 0..blanks {
-        loca.extend_from_slice(&end);
+    let mut new_loca = Vec::with_capacity((outlines.len() + 1) * 4);
+    let mut offset = 0u32;
+    new_loca.extend_from_slice(&offset.to_be_bytes());
+    for outline in &outlines {
+        offset += outline.len().next_multiple_of(4) as u32;
+        new_loca.extend_from_slice(&offset.to_be_bytes());
     }
+    let metrics =
+        full_hmtx(hhea, hmtx, glyphs.iter().copied(), blanks, advance).ok_or(malformed)?;
+    let mut head = head.to_vec();
+    put16(&mut head, 50, 1).ok_or(malformed)?;
+    let mut hhea = hhea.to_vec();
+    put16(&mut hhea, 34, total).ok_or(malformed)?;
+    let mut maxp = maxp.to_vec();
+    put16(&mut maxp, 4, total).ok_or(malformed)?;
 
-    // hmtx: rewrite in full (one advance per glyph) so the blanks can have their own width.
-    let hmtx = full_hmtx(
-        find(&tables, b"hhea")?,
-        find(&tables, b"hmtx")?,
-        0..glyphs,
-        blanks,
-        advance,
-    )?;
-    *find_mut(&mut tables, b"hmtx")? = hmtx;
-
-    put16(find_mut(&mut tables, b"maxp")?, 4, total)?;
-    put16(find_mut(&mut tables, b"hhea")?, 34, total)?;
-    Some((assemble(version, tables), first_blank))
+    let mut tables: Vec<Table> = vec![
+        (*b"head", head.into()),
+        (*b"hhea", hhea.into()),
+        (*b"maxp", maxp.into()),
+        (*b"hmtx", metrics.into()),
+        (*b"loca", new_loca.into()),
+        (*b"glyf", Data::Outlines(outlines)),
+    ];
+    if let Some(post) = table(b"post") {
+        // Version 3: the header alone. Glyph names (version 2) would follow the old ids.
+        let mut post = post.get(..32).ok_or(malformed)?.to_vec();
+        put32(&mut post, 0, 0x0003_0000).ok_or(malformed)?;
+        tables.push((*b"post", post.into()));
+    }
+    for tag in [b"name", b"cvt ", b"fpgm", b"prep"] {
+        if let Some(data) = table(tag) {
+            tables.push((*tag, data.into()));
+        }
+    }
+    Ok(assemble(version, tables))
 }
 
 /// An `hmtx` with a full (advance, side bearing) record for each of `glyphs` (ids into the
@@ -220,16 +314,16 @@ pub fn metrics_font(
     put16(&mut maxp, 4, total)?;
     let loca = vec![0; (usize::from(total) + 1) * if long_loca { 4 } else { 2 }];
     let mut tables: Vec<Table> = vec![
-        (*b"head", Cow::Borrowed(head)),
+        (*b"head", head.into()),
         (*b"hhea", hhea.into()),
         (*b"maxp", maxp.into()),
         (*b"hmtx", metrics.into()),
         (*b"loca", loca.into()),
-        (*b"glyf", Cow::Borrowed(&[])),
+        (*b"glyf", Data::Outlines(Vec::new())),
         (*b"cmap", empty_cmap().into()),
     ];
     if let Some(name) = table(face, b"name") {
-        tables.push((*b"name", Cow::Borrowed(name)));
+        tables.push((*b"name", name.into()));
     }
     Some(assemble(version, tables))
 }
@@ -237,12 +331,59 @@ pub fn metrics_font(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::{FontId, FontSet};
+    use ttf_parser::{Face, GlyphId};
 
     #[test]
     fn rejects_garbage() {
-        assert!(finish_subset(b"not a font at all".to_vec(), 2, 1000).is_none());
-        assert!(finish_subset(Vec::new(), 0, 1000).is_none());
-        assert!(metrics_font(b"not a font at all", [1, 2].into_iter(), 0, 1000).is_none());
+        let garbage = b"not a font at all";
+        assert_eq!(
+            subset_program(garbage, &[0, 1], 2, 1000),
+            Err(ProgramError::Malformed)
+        );
+        assert_eq!(
+            subset_program(&[], &[0], 0, 1000),
+            Err(ProgramError::Malformed)
+        );
+        assert!(metrics_font(garbage, [1, 2].into_iter(), 0, 1000).is_none());
         assert!(metrics_font(&[], std::iter::empty(), 1, 1000).is_none());
+    }
+
+    #[test]
+    fn subset_keeps_outlines_and_metrics_and_adds_blanks() {
+        let fonts = FontSet::get().unwrap();
+        let bytes = fonts.bytes(FontId::Regular);
+        let original = Face::parse(bytes, 0).unwrap();
+        let used: Vec<u16> = "中文a"
+            .chars()
+            .map(|c| fonts.glyph(FontId::Regular, c).unwrap())
+            .collect();
+        let glyphs: Vec<u16> = std::iter::once(0).chain(used.iter().copied()).collect();
+        let program = subset_program(bytes, &glyphs, 2, 777).unwrap();
+
+        let subset = Face::parse(&program, 0).unwrap();
+        assert_eq!(subset.number_of_glyphs(), 6);
+        for (new, old) in glyphs.iter().enumerate() {
+            let (new, old) = (GlyphId(new as u16), GlyphId(*old));
+            assert_eq!(
+                subset.glyph_bounding_box(new),
+                original.glyph_bounding_box(old)
+            );
+            assert_eq!(
+                subset.glyph_hor_advance(new),
+                original.glyph_hor_advance(old)
+            );
+        }
+        for blank in [GlyphId(4), GlyphId(5)] {
+            assert_eq!(subset.glyph_bounding_box(blank), None);
+            assert_eq!(subset.glyph_hor_advance(blank), Some(777));
+        }
+        // The whole font sums to the format's constant through the `head` adjustment.
+        assert_eq!(checksum(&program), 0xB1B0_AFBA);
+        assert!(
+            program.len() < 8192,
+            "{} bytes for six glyphs",
+            program.len()
+        );
     }
 }
