@@ -136,16 +136,9 @@ impl Subset {
         })
     }
 
-    /// A copy of the subset with metrics and no outlines, which is all printpdf needs (see
-    /// [`sfnt::metrics_font`]).
+    /// The face as printpdf reads it (see [`sfnt::metrics_font`]).
     pub fn metrics(&self, fonts: &FontSet) -> Result<Vec<u8>, Error> {
-        sfnt::metrics_font(
-            fonts.bytes(self.font),
-            self.glyphs.iter().copied(),
-            self.blanks(),
-            fonts.units_per_em(self.font),
-        )
-        .ok_or_else(|| self.malformed())
+        sfnt::metrics_font(fonts.bytes(self.font)).ok_or_else(|| self.malformed())
     }
 }
 

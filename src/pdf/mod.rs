@@ -13,6 +13,7 @@
 //! two-core machine the other core is often busy. `generate --all` renders documents in
 //! parallel instead.
 
+mod cidfont;
 mod deflate;
 mod embed;
 mod finish;

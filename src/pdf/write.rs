@@ -13,6 +13,7 @@ use printpdf::{
 };
 use printpdf_lopdf::Document as LoDocument;
 
+use super::cidfont;
 use super::embed::Subset;
 use super::Error;
 use crate::fonts::{FontId, FontSet};
@@ -28,10 +29,10 @@ fn resource(font: FontId) -> &'static str {
 
 /// Builds the file's object tree with printpdf: fonts registered, one page per layout page.
 ///
-/// printpdf learns which glyphs a face uses (for its `/W` widths and ToUnicode CMap) from the
-/// text shown on the pages, so the first page carries one `ShowText` per face listing every
-/// code with its character. The content of every page, that one included, is replaced by
-/// [`content`]'s stream when the file is finished.
+/// printpdf writes a face only if text shown on a page uses it, so the first page carries one
+/// `ShowText` per face with one code; the face's widths and ToUnicode CMap are then written
+/// for every code by [`cidfont::replace`]. The content of every page, that one included, is
+/// replaced by [`content`]'s stream when the file is finished.
 pub fn document(
     title: &str,
     pages: &[Page],
@@ -61,6 +62,7 @@ pub fn document(
             items: vec![TextItem::GlyphIds(
                 subset
                     .codes()
+                    .take(1)
                     .map(|(c, code)| Codepoint::with_cid(code, 0.0, c.to_string()))
                     .collect(),
             )],
@@ -82,7 +84,9 @@ pub fn document(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    Ok(doc.to_lopdf_document(&save, &mut warnings))
+    let mut doc = doc.to_lopdf_document(&save, &mut warnings);
+    cidfont::replace(&mut doc, subsets, fonts, |subset| resource(subset.font))?;
+    Ok(doc)
 }
 
 /// Graphics state already set in the content stream, so unchanged values are not repeated.

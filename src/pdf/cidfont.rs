@@ -1,0 +1,129 @@
+//! The two parts of each CID font that follow from the subset alone: the `/W` widths of its
+//! codes and its ToUnicode CMap.
+//!
+//! printpdf can write both, but only from glyphs it decodes one by one out of a font it has
+//! parsed and cloned, which took a tenth of a render. So printpdf is shown one code per face
+//! (enough for it to write the font's dictionaries) and these take the place of what it
+//! made from it. The CMap has printpdf's layout: `bfchar` blocks of at most 100 codes,
+//! grouped by high byte.
+
+use std::fmt::Write as _;
+
+use printpdf_lopdf::{Document, Object};
+
+use super::embed::Subset;
+use super::Error;
+use crate::fonts::FontSet;
+
+/// Replaces the widths and ToUnicode CMap of every face in `subsets`. `resource` gives the
+/// name a face's CMap is known by (printpdf's font resource name).
+pub fn replace(
+    doc: &mut Document,
+    subsets: &[Subset],
+    fonts: &FontSet,
+    resource: impl Fn(&Subset) -> &'static str,
+) -> Result<(), Error> {
+    let mut targets = Vec::new();
+    for (id, object) in &doc.objects {
+        let Object::Dictionary(dict) = object else {
+            continue;
+        };
+        if !matches!(dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Type0") {
+            continue;
+        }
+        let Ok(Object::Name(name)) = dict.get(b"BaseFont") else {
+            continue;
+        };
+        if let Some(index) = subsets
+            .iter()
+            .position(|s| name.as_slice() == s.font.postscript_name().as_bytes())
+        {
+            targets.push((*id, index));
+        }
+    }
+    if targets.len() != subsets.len() {
+        return Err(Error::Write(format!(
+            "printpdf wrote {} Type0 fonts for {} faces",
+            targets.len(),
+            subsets.len()
+        )));
+    }
+    for (font_id, index) in targets {
+        let subset = &subsets[index];
+        let missing = || {
+            Error::Write(format!(
+                "printpdf wrote an incomplete font dictionary for {}",
+                subset.font.postscript_name()
+            ))
+        };
+        let dict = doc.get_dictionary_mut(font_id).map_err(|_| missing())?;
+        let cmap_id = match dict.get(b"ToUnicode") {
+            Ok(Object::Reference(id)) => *id,
+            _ => return Err(missing()),
+        };
+        let Ok(Object::Array(descendants)) = dict.get_mut(b"DescendantFonts") else {
+            return Err(missing());
+        };
+        let Some(Object::Dictionary(cid_font)) = descendants.first_mut() else {
+            return Err(missing());
+        };
+        cid_font.set("W", widths(subset, fonts));
+        let Ok(Object::Stream(cmap)) = doc.get_object_mut(cmap_id) else {
+            return Err(missing());
+        };
+        cmap.set_content(to_unicode(subset, resource(subset)).into_bytes());
+    }
+    Ok(())
+}
+
+/// `/W` for codes 1 to the last, which are consecutive: `[1 [w1 w2 …]]`, in thousandths of
+/// an em. Characters the face lacks get a blank glyph one em wide.
+fn widths(subset: &Subset, fonts: &FontSet) -> Object {
+    let mut widths: Vec<i64> = Vec::new();
+    for (c, code) in subset.codes() {
+        let Some(slot) = usize::from(code).checked_sub(1) else {
+            continue;
+        };
+        if widths.len() <= slot {
+            widths.resize(slot + 1, 1000);
+        }
+        let advance = fonts.glyph_advance(subset.font, c).unwrap_or(1.0);
+        widths[slot] = (advance * 1000.0).round() as i64;
+    }
+    Object::Array(vec![
+        Object::Integer(1),
+        Object::Array(widths.into_iter().map(Object::Integer).collect()),
+    ])
+}
+
+/// The ToUnicode CMap: each code to its character (the first met, when characters share a
+/// glyph), as UTF-16BE.
+fn to_unicode(subset: &Subset, name: &str) -> String {
+    let mut pairs: Vec<(u16, char)> = subset.codes().map(|(c, code)| (code, c)).collect();
+    // Stable: of characters sharing a code, the first met stays first.
+    pairs.sort_by_key(|&(code, _)| code);
+    pairs.dedup_by_key(|&mut (code, _)| code);
+    let mut out = format!(
+        "/CIDInit /ProcSet findresource begin\n\n12 dict begin\n\nbegincmap\n\n%!PS-Adobe-3.0 \
+         Resource-CMap\n%%DocumentNeededResources: procset CIDInit\n%%IncludeResource: \
+         procset CIDInit\n\n/CIDSystemInfo 3 dict dup begin\n/Registry (FontSpecific) \
+         def\n/Ordering ({name}) def\n/Supplement 0 def\nend def\n\n/CMapName \
+         /FontSpecific-{name} def\n/CMapVersion 1 def\n/CMapType 2 def\n/WMode 0 def\n\n1 \
+         begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+    );
+    for group in pairs.chunk_by(|a, b| a.0 >> 8 == b.0 >> 8) {
+        for block in group.chunks(100) {
+            let _ = writeln!(out, "{} beginbfchar", block.len());
+            for &(code, c) in block {
+                let _ = write!(out, "<{code:04X}> <");
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    let _ = write!(out, "{unit:04X}");
+                }
+                out.push_str(">\n");
+            }
+            out.push_str("endbfchar\n");
+        }
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out
+}
