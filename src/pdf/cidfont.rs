@@ -127,3 +127,67 @@ fn to_unicode(subset: &Subset, name: &str) -> String {
     out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontId;
+    use crate::layout::{layout, LayoutOptions};
+
+    /// The regular face's subset for `text` (the footer adds 第 页 共 and digits).
+    fn regular(text: &str) -> (Subset, &'static FontSet) {
+        let fonts = FontSet::get().unwrap();
+        let document = layout(fonts, text, &LayoutOptions::default());
+        let subsets = super::super::embed::plan(fonts, &document.pages).unwrap();
+        let subset = subsets
+            .into_iter()
+            .find(|s| s.font == FontId::Regular)
+            .unwrap();
+        (subset, fonts)
+    }
+
+    #[test]
+    fn cmap_maps_every_code_in_blocks_of_a_hundred() {
+        // 150 distinct hanzi, and one beyond the BMP the face lacks (a blank glyph).
+        let hanzi: String = ('一'..).take(150).collect();
+        let (subset, _) = regular(&format!("{hanzi}𠮷"));
+        let cmap = to_unicode(&subset, "NotoR");
+        let entry = |c: char, utf16: &str| format!("<{:04X}> <{utf16}>\n", subset.code(c).unwrap());
+        assert!(cmap.contains(&entry('一', "4E00")));
+        assert!(
+            cmap.contains(&entry('𠮷', "D842DFB7")),
+            "surrogate pair for U+20BB7"
+        );
+        let codes = subset.codes().count();
+        let blocks: Vec<String> = cmap
+            .lines()
+            .filter(|l| l.ends_with("beginbfchar"))
+            .map(String::from)
+            .collect();
+        assert_eq!(blocks[0], "100 beginbfchar");
+        let (_, mappings) = cmap.split_once("endcodespacerange").unwrap();
+        assert_eq!(mappings.matches("\n<").count(), codes);
+        assert!(
+            cmap.ends_with("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+        );
+    }
+
+    #[test]
+    fn widths_cover_every_code_in_thousandths() {
+        let (subset, fonts) = regular("中a𠮷");
+        let Object::Array(w) = widths(&subset, fonts) else {
+            panic!("not an array");
+        };
+        assert_eq!(w[0], Object::Integer(1));
+        let Object::Array(list) = &w[1] else {
+            panic!("no width list");
+        };
+        assert_eq!(list.len(), subset.codes().count());
+        let width = |c: char| &list[usize::from(subset.code(c).unwrap()) - 1];
+        let em = |c| (fonts.advance(FontId::Regular, c) * 1000.0).round() as i64;
+        assert_eq!(width('中'), &Object::Integer(em('中')));
+        assert_eq!(width('a'), &Object::Integer(em('a')));
+        assert_ne!(em('a'), 1000);
+        assert_eq!(width('𠮷'), &Object::Integer(1000));
+    }
+}
