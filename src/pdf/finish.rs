@@ -7,8 +7,8 @@
 //!   fonts it subset itself);
 //! - the outline is nested by heading level and kept in document order (printpdf's is flat and
 //!   sorted by title within a page);
-//! - the page contents and the real font programs, made beforehand (see [`super::pack`]),
-//!   take the place of printpdf's;
+//! - the page contents and the real font programs, made beforehand, take the place of
+//!   printpdf's;
 //! - the remaining streams are compressed, once.
 
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
