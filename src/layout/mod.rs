@@ -168,35 +168,36 @@ pub fn markdown_options() -> Options {
 ///
 /// Never panics on any input.
 pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Document {
-    let landscape = match options.orientation {
-        Orientation::Portrait => false,
-        Orientation::Landscape => true,
-        Orientation::Auto => has_wide_table(markdown),
-    };
-    let first = run(fonts, markdown, landscape);
-    if options.orientation == Orientation::Auto && !landscape && first.1 {
-        return run(fonts, markdown, true).0;
+    match options.orientation {
+        Orientation::Portrait => run(fonts, markdown, false, false).0,
+        Orientation::Landscape => run(fonts, markdown, true, false).0,
+        // Portrait first, given up at the first wide table or redone when a table's columns
+        // did not fit. A form's first table comes early, so a landscape form wastes little.
+        Orientation::Auto => match run(fonts, markdown, false, true) {
+            (_, true) => run(fonts, markdown, true, false).0,
+            (document, false) => document,
+        },
     }
-    first.0
 }
 
-/// Lays out once; the flag says some table did not fit across the page.
-fn run(fonts: &FontSet, markdown: &str, landscape: bool) -> (Document, bool) {
+/// Lays out once; the flag says some table did not fit across the page (or, with
+/// `give_up_at_wide_table`, that a table has [`style::LANDSCAPE_COLUMNS`] or more columns).
+fn run(
+    fonts: &FontSet,
+    markdown: &str,
+    landscape: bool,
+    give_up_at_wide_table: bool,
+) -> (Document, bool) {
     let (width, height) = if landscape {
         (A4_HEIGHT, A4_WIDTH)
     } else {
         (A4_WIDTH, A4_HEIGHT)
     };
     let parser = Parser::new_ext(markdown, markdown_options());
-    walker::LayoutWriter::new(parser, fonts, width, height).run()
-}
-
-/// Whether some table has [`style::LANDSCAPE_COLUMNS`] or more columns, from a pass over the
-/// events that stops at the first such table.
-fn has_wide_table(markdown: &str) -> bool {
-    use pulldown_cmark::{Event, Tag};
-    Parser::new_ext(markdown, markdown_options()).any(|event| {
-        matches!(event, Event::Start(Tag::Table(alignments))
-            if alignments.len() >= style::LANDSCAPE_COLUMNS)
-    })
+    let writer = walker::LayoutWriter::new(parser, fonts, width, height);
+    if give_up_at_wide_table {
+        writer.give_up_at_wide_table().run()
+    } else {
+        writer.run()
+    }
 }

@@ -14,8 +14,8 @@ use super::linebreak::{break_lines, emit_line, text_width, Frag, Line};
 use super::page::{Block, PageBuilder};
 use super::style::{
     BLOCK_GAP, BODY_LEADING, BODY_SIZE, CODE_FILL, CODE_SIZE, HEADING_ABOVE, HEADING_BELOW,
-    HEADING_LEADING, HEADING_SIZES, KEEP_WITH_NEXT_MIN, LIST_INDENT, MAX_LIST_DEPTH,
-    MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
+    HEADING_LEADING, HEADING_SIZES, KEEP_WITH_NEXT_MIN, LANDSCAPE_COLUMNS, LIST_INDENT,
+    MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
 };
 use super::table::{self, TableState};
 use super::{Document, Item, Point, Warning};
@@ -62,6 +62,9 @@ pub struct LayoutWriter<'a, I> {
     missing: Vec<char>,
     /// Some table's columns did not fit across the page.
     overflow: bool,
+    /// Stop at the first table of [`LANDSCAPE_COLUMNS`] or more columns, reporting
+    /// it as an overflow: the document is being tried in portrait and will be redone.
+    give_up_at_wide_table: bool,
 }
 
 impl<'a, I> LayoutWriter<'a, I>
@@ -84,12 +87,27 @@ where
             metadata: 0,
             missing: Vec::new(),
             overflow: false,
+            give_up_at_wide_table: false,
         }
+    }
+
+    /// Makes [`run`](Self::run) stop at the first table of [`LANDSCAPE_COLUMNS`] or
+    /// more columns and report an overflow.
+    pub fn give_up_at_wide_table(mut self) -> Self {
+        self.give_up_at_wide_table = true;
+        self
     }
 
     /// Walks every event and returns the document, plus whether a table overflowed.
     pub fn run(mut self) -> (Document, bool) {
         while let Some(event) = self.iter.next() {
+            if self.give_up_at_wide_table
+                && matches!(&event, Event::Start(Tag::Table(columns))
+                    if columns.len() >= LANDSCAPE_COLUMNS)
+            {
+                self.overflow = true;
+                break;
+            }
             match event {
                 Event::Start(tag) => self.start_tag(tag),
                 Event::End(tag) => self.end_tag(tag),
