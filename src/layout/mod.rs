@@ -201,3 +201,42 @@ fn run(
         writer.run()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_width(markdown: &str, orientation: Orientation) -> f32 {
+        let fonts = FontSet::get().unwrap();
+        let document = layout(fonts, markdown, &LayoutOptions { orientation });
+        document.pages[0].width
+    }
+
+    fn table(columns: usize, cell: &str) -> String {
+        let row = |text: &str| format!("|{}\n", format!(" {text} |").repeat(columns));
+        format!(
+            "# 表\n\n说明文字。\n\n{}{}{}",
+            row("列"),
+            row("---"),
+            row(cell)
+        )
+    }
+
+    #[test]
+    fn auto_orientation_turns_the_page_for_wide_tables_only() {
+        let auto = Orientation::Auto;
+        assert_eq!(page_width(&table(6, "内容"), auto), A4_WIDTH);
+        assert_eq!(page_width(&table(7, "内容"), auto), A4_HEIGHT);
+        // Six columns whose words cannot be broken do not fit across a portrait page.
+        let long = "Pneumonoultramicroscopicsilicovolcanoconiosis";
+        assert_eq!(page_width(&table(6, long), auto), A4_HEIGHT);
+        assert_eq!(
+            page_width(&table(7, "内容"), Orientation::Portrait),
+            A4_WIDTH
+        );
+        assert_eq!(
+            page_width(&table(2, "内容"), Orientation::Landscape),
+            A4_HEIGHT
+        );
+    }
+}
