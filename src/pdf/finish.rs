@@ -70,6 +70,7 @@ pub fn finish(
     let info_id = doc.add_object(info(title, options));
     doc.trailer.set("Info", info_id);
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let id = document_id(options, &contents);
     put_contents(&mut doc, &page_ids, contents)?;
     let outline_id = write_outline(&mut doc, outline, &page_ids, pages);
     let catalog = doc
@@ -91,7 +92,6 @@ pub fn finish(
         }
     }
     compress(&mut doc, deflater)?;
-    let id = document_id(options, pages);
     doc.trailer.set(
         "ID",
         Object::Array(vec![
@@ -274,23 +274,18 @@ fn pdf_date(seconds: i64) -> String {
     )
 }
 
-/// The file identifier: a hash of everything the document shows, so the same input always
-/// gets the same identifier and different forms get different ones.
-fn document_id(options: &PdfOptions, pages: &[Page]) -> Vec<u8> {
+/// The file identifier: a hash of everything the document shows (its page contents, which
+/// hold every glyph and position, compressed) and of its title, so the same input always gets
+/// the same identifier and different forms get different ones.
+fn document_id(options: &PdfOptions, contents: &[Vec<u8>]) -> Vec<u8> {
     let mut first = Fnv::new();
     first.write(options.title.as_bytes());
     first.write(options.subject.as_bytes());
     if let Some(ts) = options.timestamp {
         first.write(&ts.to_le_bytes());
     }
-    for page in pages {
-        for (at, item) in &page.items {
-            first.write(&at.x.to_le_bytes());
-            first.write(&at.y.to_le_bytes());
-            if let crate::layout::Item::Text { text, .. } = item {
-                first.write(text.as_bytes());
-            }
-        }
+    for content in contents {
+        first.write(content);
     }
     let mut second = Fnv(first.finish());
     second.write(b"checkgen");
