@@ -170,6 +170,17 @@ pub fn subset_program(
     blanks: u16,
     advance: u16,
 ) -> Result<Vec<u8>, ProgramError> {
+    subset_with(face, glyphs, blanks, advance, Vec::new())
+}
+
+/// [`subset_program`] with `extra` tables added.
+fn subset_with<'f>(
+    face: &'f [u8],
+    glyphs: &[u16],
+    blanks: u16,
+    advance: u16,
+    extra: Vec<Table<'f>>,
+) -> Result<Vec<u8>, ProgramError> {
     let malformed = ProgramError::Malformed;
     let version = be32(face, 0).ok_or(malformed)?;
     let table = |tag: &[u8; 4]| table(face, tag);
@@ -242,6 +253,7 @@ pub fn subset_program(
             tables.push((*tag, data.into()));
         }
     }
+    tables.extend(extra);
     Ok(assemble(version, tables))
 }
 
@@ -290,37 +302,12 @@ fn table<'f>(font: &'f [u8], tag: &[u8; 4]) -> Option<&'f [u8]> {
     })
 }
 
-/// The face reduced to what printpdf reads from it: its header, vertical metrics and names,
-/// and one glyph (`.notdef`) without an outline, behind an empty `cmap` (printpdf refuses a
-/// face without one). printpdf parses this instead of the 10 MB face; the widths and the
-/// ToUnicode CMap come from the subset (see `cidfont`), and the subset program takes its
-/// place in the finished file.
+/// The face reduced to what printpdf reads from it: its tables of metrics and names, and
+/// one glyph (`.notdef`), with an empty `cmap` (printpdf refuses a face without one).
+/// printpdf parses this instead of the 10 MB face; the widths and the ToUnicode CMap come from
+/// the subset (see `cidfont`), and the subset program takes its place in the finished file.
 pub fn metrics_font(face: &[u8]) -> Option<Vec<u8>> {
-    let version = be32(face, 0)?;
-    let hhea = table(face, b"hhea")?;
-    let metrics = full_hmtx(hhea, table(face, b"hmtx")?, std::iter::once(0), 0, 0)?;
-    let total = 1;
-
-    let head = table(face, b"head")?;
-    let long_loca = be16(head, 50)? == 1;
-    let mut hhea = hhea.to_vec();
-    put16(&mut hhea, 34, total)?;
-    let mut maxp = table(face, b"maxp")?.to_vec();
-    put16(&mut maxp, 4, total)?;
-    let loca = vec![0; (usize::from(total) + 1) * if long_loca { 4 } else { 2 }];
-    let mut tables: Vec<Table> = vec![
-        (*b"head", head.into()),
-        (*b"hhea", hhea.into()),
-        (*b"maxp", maxp.into()),
-        (*b"hmtx", metrics.into()),
-        (*b"loca", loca.into()),
-        (*b"glyf", Data::Outlines(Vec::new())),
-        (*b"cmap", empty_cmap().into()),
-    ];
-    if let Some(name) = table(face, b"name") {
-        tables.push((*b"name", name.into()));
-    }
-    Some(assemble(version, tables))
+    subset_with(face, &[0], 0, 0, vec![(*b"cmap", empty_cmap().into())]).ok()
 }
 
 #[cfg(test)]
