@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use printpdf_lopdf::{Document, Object};
 
-use super::embed::Subset;
+use super::embed::{self, Subset};
 use super::Error;
 use crate::fonts::FontSet;
 
@@ -34,10 +34,7 @@ pub fn replace(
         let Ok(Object::Name(name)) = dict.get(b"BaseFont") else {
             continue;
         };
-        if let Some(index) = subsets
-            .iter()
-            .position(|s| name.as_slice() == s.font.postscript_name().as_bytes())
-        {
+        if let Some((index, _)) = embed::by_name(subsets, name) {
             targets.push((*id, index));
         }
     }

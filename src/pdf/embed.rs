@@ -1,11 +1,11 @@
 //! Font subsets: which glyphs each face needs, the code every character is written with, the
-//! subset program, and the outline-free copy printpdf reads metrics from.
+//! subset program, and the one-glyph copy of the face printpdf reads its metrics from.
 //!
 //! Subsetting is done here (see [`sfnt`]) rather than by printpdf, which would parse and
 //! subset the whole 10 MB face on every document: that costs tens of milliseconds, while
 //! [`sfnt::subset_program`] copies only the outlines used from the face compiled into the
-//! binary. Codes are the subset's glyph ids (Identity-H), handed to printpdf as glyph ids with
-//! their characters, from which it writes the ToUnicode CMap.
+//! binary. Codes are the subset's glyph ids (Identity-H); their widths and ToUnicode CMap are
+//! written by `cidfont`.
 //!
 //! The [`Subset`] (glyphs and codes) is cheap and made first; the program and the metrics
 //! copy each follow from it alone.
@@ -33,6 +33,14 @@ pub struct Subset {
     /// The six-letter subset tag (`ABCDEF+`), derived from the glyphs kept so the same text
     /// always gets the same tag.
     pub tag: String,
+}
+
+/// The subset of the face printpdf names `name` (its PostScript name), with its index.
+pub fn by_name<'s>(subsets: &'s [Subset], name: &[u8]) -> Option<(usize, &'s Subset)> {
+    subsets
+        .iter()
+        .enumerate()
+        .find(|(_, s)| name == s.font.postscript_name().as_bytes())
 }
 
 /// Plans the subset of every face used on `pages`; faces with no text are left out.

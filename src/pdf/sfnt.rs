@@ -268,7 +268,7 @@ fn full_hmtx(
     advance: u16,
 ) -> Option<Vec<u8>> {
     let long = usize::from(be16(hhea, 34)?.max(1));
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity((glyphs.size_hint().0 + usize::from(blanks)) * 4);
     for gid in glyphs.map(usize::from) {
         let (width, lsb) = if gid < long {
             (be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?)
