@@ -12,8 +12,10 @@ use ttf_parser::{cmap, Face};
 
 use crate::bmp_table::BmpTable;
 
-static REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-Bold.ttf");
+// The shipped faces (`assets/fonts`) as `build.rs` repacks them: the glyphs of the characters
+// the forms are written in come first, so a document's outlines lie together (`build/font.rs`).
+static REGULAR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/NotoSansSC-Regular.ttf"));
+static BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/NotoSansSC-Bold.ttf"));
 
 /// Which of the two embedded faces a run of text uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,6 +215,78 @@ impl Memo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ttf_parser::{GlyphId, OutlineBuilder};
+
+    /// Every drawing command of an outline: a letter, then its coordinates' bits.
+    #[derive(Default)]
+    struct Recorder(Vec<u32>);
+
+    impl Recorder {
+        fn push(&mut self, command: u8, points: &[f32]) {
+            self.0.push(u32::from(command));
+            self.0.extend(points.iter().map(|p| p.to_bits()));
+        }
+    }
+
+    impl OutlineBuilder for Recorder {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.push(b'M', &[x, y]);
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.push(b'L', &[x, y]);
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            self.push(b'Q', &[x1, y1, x, y]);
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            self.push(b'C', &[x1, y1, x2, y2, x, y]);
+        }
+        fn close(&mut self) {
+            self.push(b'Z', &[]);
+        }
+    }
+
+    fn drawing(face: &Face, glyph: GlyphId) -> (Vec<u32>, Option<u16>, Option<i16>) {
+        let mut outline = Recorder::default();
+        face.outline_glyph(glyph, &mut outline);
+        (
+            outline.0,
+            face.glyph_hor_advance(glyph),
+            face.glyph_hor_side_bearing(glyph),
+        )
+    }
+
+    /// `build.rs` renumbers the glyphs of the embedded faces; every character must still be
+    /// drawn, advanced and placed exactly as by the faces in `assets/fonts`.
+    #[test]
+    fn embedded_faces_draw_every_character_as_the_shipped_ones() {
+        let fonts = FontSet::get().unwrap();
+        for font in FontId::ALL {
+            let path = format!(
+                "{}/assets/fonts/{}.ttf",
+                env!("CARGO_MANIFEST_DIR"),
+                font.postscript_name()
+            );
+            let shipped_bytes = std::fs::read(&path).unwrap();
+            let shipped = Face::parse(&shipped_bytes, 0).unwrap();
+            let embedded = &fonts.face(font).face;
+            assert_eq!(embedded.number_of_glyphs(), shipped.number_of_glyphs());
+            let mut characters = 0;
+            for sub in shipped.tables().cmap.unwrap().subtables {
+                if !matches!(sub.format, cmap::Format::SegmentedCoverage(_)) {
+                    continue;
+                }
+                sub.codepoints(|code| {
+                    let c = char::from_u32(code).unwrap();
+                    let old = sub.glyph_index(code).unwrap();
+                    let new = GlyphId(fonts.glyph(font, c).unwrap());
+                    assert_eq!(drawing(embedded, new), drawing(&shipped, old), "{c:?}");
+                    characters += 1;
+                });
+            }
+            assert!(characters > 30_000, "{characters} characters compared");
+        }
+    }
 
     #[test]
     fn covers_common_and_rare_hanzi() {

@@ -15,38 +15,11 @@
 //! and ISO 32000-1 §9.9 asks for a `cmap` only in symbolic simple TrueType fonts. printpdf's
 //! font parser refuses a face without one, so the metrics copy it reads has an empty one.
 
-use std::borrow::Cow;
+mod tables;
 
-/// What an sfnt table is written from.
-enum Data<'f> {
-    Bytes(Cow<'f, [u8]>),
-    /// Glyph outlines, one after the other, each padded to four bytes (what `loca` says).
-    Outlines(Vec<&'f [u8]>),
-}
-
-impl Data<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Data::Bytes(bytes) => bytes.len(),
-            Data::Outlines(outlines) => outlines.iter().map(|o| o.len().next_multiple_of(4)).sum(),
-        }
-    }
-}
-
-impl<'f> From<Vec<u8>> for Data<'f> {
-    fn from(bytes: Vec<u8>) -> Self {
-        Data::Bytes(Cow::Owned(bytes))
-    }
-}
-
-impl<'f> From<&'f [u8]> for Data<'f> {
-    fn from(bytes: &'f [u8]) -> Self {
-        Data::Bytes(Cow::Borrowed(bytes))
-    }
-}
-
-/// An sfnt table: tag and contents.
-type Table<'f> = ([u8; 4], Data<'f>);
+use self::tables::{
+    assemble, be32, horizontal_metric, is_composite, outline, put16, put32, table, Data, Table,
+};
 
 /// Why a subset program could not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,94 +28,6 @@ pub enum ProgramError {
     Malformed,
     /// A glyph used is a composite.
     Composite,
-}
-
-fn be16(data: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
-}
-
-fn be32(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([
-        *data.get(at)?,
-        *data.get(at + 1)?,
-        *data.get(at + 2)?,
-        *data.get(at + 3)?,
-    ]))
-}
-
-fn put16(data: &mut [u8], at: usize, value: u16) -> Option<()> {
-    data.get_mut(at..at + 2)?
-        .copy_from_slice(&value.to_be_bytes());
-    Some(())
-}
-
-fn put32(data: &mut [u8], at: usize, value: u32) -> Option<()> {
-    data.get_mut(at..at + 4)?
-        .copy_from_slice(&value.to_be_bytes());
-    Some(())
-}
-
-/// Writes tables into an sfnt (sorted tags, 4-byte aligned, checksums and the `head`
-/// checksum adjustment filled in), in one buffer of the final size.
-fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
-    tables.sort_by_key(|t| t.0);
-    let count = tables.len() as u16;
-    let selector = (u16::BITS - 1 - count.max(1).leading_zeros()) as u16;
-    let range = (1u16 << selector) * 16;
-    let directory = 12 + 16 * tables.len();
-    let size = directory
-        + tables
-            .iter()
-            .map(|t| t.1.len().next_multiple_of(4))
-            .sum::<usize>();
-    let mut out = Vec::with_capacity(size);
-    out.extend_from_slice(&version.to_be_bytes());
-    for value in [count, range, selector, count * 16 - range] {
-        out.extend_from_slice(&value.to_be_bytes());
-    }
-    out.resize(directory, 0);
-    let mut head_at = None;
-    for (i, (tag, data)) in tables.iter().enumerate() {
-        let offset = out.len();
-        match data {
-            Data::Bytes(bytes) => out.extend_from_slice(bytes),
-            Data::Outlines(outlines) => {
-                for outline in outlines {
-                    out.extend_from_slice(outline);
-                    out.resize(out.len().next_multiple_of(4), 0);
-                }
-            }
-        }
-        let length = out.len() - offset;
-        out.resize(out.len().next_multiple_of(4), 0);
-        if tag == b"head" {
-            // Summed with the adjustment at zero, as the format asks; set below.
-            let _ = put32(&mut out, offset + 8, 0);
-            head_at = Some(offset);
-        }
-        let sum = checksum(&out[offset..]);
-        let record = 12 + 16 * i;
-        out[record..record + 4].copy_from_slice(tag);
-        out[record + 4..record + 8].copy_from_slice(&sum.to_be_bytes());
-        out[record + 8..record + 12].copy_from_slice(&(offset as u32).to_be_bytes());
-        out[record + 12..record + 16].copy_from_slice(&(length as u32).to_be_bytes());
-    }
-    if let Some(head) = head_at {
-        let adjustment = 0xB1B0_AFBA_u32.wrapping_sub(checksum(&out));
-        let _ = put32(&mut out, head + 8, adjustment);
-    }
-    out
-}
-
-fn checksum(data: &[u8]) -> u32 {
-    let mut words = data.chunks_exact(4);
-    let sum = words.by_ref().fold(0u32, |sum, w| {
-        sum.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
-    });
-    let rest = words.remainder();
-    let mut last = [0u8; 4];
-    last[..rest.len()].copy_from_slice(rest);
-    sum.wrapping_add(u32::from_be_bytes(last))
 }
 
 /// A format 4 `cmap` with only the mandatory final segment: valid, and maps nothing.
@@ -194,23 +79,10 @@ fn subset_with<'f>(
     ) else {
         return Err(malformed);
     };
-    let long_loca = be16(head, 50).ok_or(malformed)? == 1;
-    let start = |gid: usize| {
-        if long_loca {
-            be32(loca, gid * 4).map(|o| o as usize)
-        } else {
-            be16(loca, gid * 2).map(|o| usize::from(o) * 2)
-        }
-    };
     let mut outlines = Vec::with_capacity(glyphs.len() + usize::from(blanks));
     for gid in glyphs.iter().map(|&g| usize::from(g)) {
-        let (from, to) = (
-            start(gid).ok_or(malformed)?,
-            start(gid + 1).ok_or(malformed)?,
-        );
-        let outline = glyf.get(from..to).ok_or(malformed)?;
-        // numberOfContours < 0 marks a composite.
-        if be16(outline, 0).is_some_and(|contours| contours & 0x8000 != 0) {
+        let outline = outline(head, loca, glyf, gid).ok_or(malformed)?;
+        if is_composite(outline) {
             return Err(ProgramError::Composite);
         }
         outlines.push(outline);
@@ -258,8 +130,7 @@ fn subset_with<'f>(
 }
 
 /// An `hmtx` with a full (advance, side bearing) record for each of `glyphs` (ids into the
-/// face `hhea` and `hmtx` come from), then `blanks` records `advance` wide. A face may leave
-/// out the advances of its last glyphs, which then repeat the last one given.
+/// face `hhea` and `hmtx` come from), then `blanks` records `advance` wide.
 fn full_hmtx(
     hhea: &[u8],
     hmtx: &[u8],
@@ -267,17 +138,9 @@ fn full_hmtx(
     blanks: u16,
     advance: u16,
 ) -> Option<Vec<u8>> {
-    let long = usize::from(be16(hhea, 34)?.max(1));
     let mut out = Vec::with_capacity((glyphs.size_hint().0 + usize::from(blanks)) * 4);
     for gid in glyphs.map(usize::from) {
-        let (width, lsb) = if gid < long {
-            (be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?)
-        } else {
-            (
-                be16(hmtx, (long - 1) * 4)?,
-                be16(hmtx, long * 4 + (gid - long) * 2)?,
-            )
-        };
+        let (width, lsb) = horizontal_metric(hhea, hmtx, gid)?;
         out.extend_from_slice(&width.to_be_bytes());
         out.extend_from_slice(&lsb.to_be_bytes());
     }
@@ -286,20 +149,6 @@ fn full_hmtx(
         out.extend_from_slice(&0u16.to_be_bytes());
     }
     Some(out)
-}
-
-/// The table `tag` of a single-face sfnt, borrowed.
-fn table<'f>(font: &'f [u8], tag: &[u8; 4]) -> Option<&'f [u8]> {
-    let count = usize::from(be16(font, 4)?);
-    (0..count).find_map(|i| {
-        let record = 12 + 16 * i;
-        if font.get(record..record + 4)? != tag {
-            return None;
-        }
-        let offset = be32(font, record + 8)? as usize;
-        let length = be32(font, record + 12)? as usize;
-        font.get(offset..offset.checked_add(length)?)
-    })
 }
 
 /// The face reduced to what printpdf reads from it: its tables of metrics and names, and
@@ -312,6 +161,7 @@ pub fn metrics_font(face: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use super::tables::checksum;
     use super::*;
     use crate::fonts::{FontId, FontSet};
     use ttf_parser::{Face, GlyphId};
@@ -329,6 +179,36 @@ mod tests {
         );
         assert!(metrics_font(garbage).is_none());
         assert!(metrics_font(&[]).is_none());
+    }
+
+    /// The point of `build.rs` repacking the faces: the outlines of the characters the forms
+    /// are written in lie together at the start of `glyf`, not across its 10 MB.
+    #[test]
+    fn outlines_of_form_text_lie_together() {
+        let fonts = FontSet::get().unwrap();
+        let text: String = crate::embedded::RULES
+            .iter()
+            .map(|(_, text)| *text)
+            .collect();
+        for font in FontId::ALL {
+            let bytes = fonts.bytes(font);
+            let (loca, glyf) = (
+                table(bytes, b"loca").unwrap(),
+                table(bytes, b"glyf").unwrap(),
+            );
+            let end_of = |glyph: u16| be32(loca, (usize::from(glyph) + 1) * 4).unwrap() as usize;
+            let last = text
+                .chars()
+                .filter_map(|c| fonts.glyph(font, c))
+                .max()
+                .unwrap();
+            assert!(
+                end_of(last) < glyf.len() / 8,
+                "{font:?}: the rules' outlines end at byte {} of {}",
+                end_of(last),
+                glyf.len()
+            );
+        }
     }
 
     #[test]

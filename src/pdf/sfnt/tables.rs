@@ -1,0 +1,170 @@
+//! Reading and writing sfnt (TrueType) tables: big-endian fields, the table directory, and
+//! checksums. Shared by the subset writer and the build script, which repacks the shipped
+//! faces (`build/font.rs`), so it depends on nothing but `std`.
+
+use std::borrow::Cow;
+
+/// What an sfnt table is written from.
+pub enum Data<'f> {
+    Bytes(Cow<'f, [u8]>),
+    /// Glyph outlines, one after the other, each padded to four bytes (what `loca` says).
+    Outlines(Vec<&'f [u8]>),
+}
+
+impl Data<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Data::Bytes(bytes) => bytes.len(),
+            Data::Outlines(outlines) => outlines.iter().map(|o| o.len().next_multiple_of(4)).sum(),
+        }
+    }
+}
+
+impl<'f> From<Vec<u8>> for Data<'f> {
+    fn from(bytes: Vec<u8>) -> Self {
+        Data::Bytes(Cow::Owned(bytes))
+    }
+}
+
+impl<'f> From<&'f [u8]> for Data<'f> {
+    fn from(bytes: &'f [u8]) -> Self {
+        Data::Bytes(Cow::Borrowed(bytes))
+    }
+}
+
+/// An sfnt table: tag and contents.
+pub type Table<'f> = ([u8; 4], Data<'f>);
+
+pub fn be16(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]))
+}
+
+pub fn be32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([
+        *data.get(at)?,
+        *data.get(at + 1)?,
+        *data.get(at + 2)?,
+        *data.get(at + 3)?,
+    ]))
+}
+
+pub fn put16(data: &mut [u8], at: usize, value: u16) -> Option<()> {
+    data.get_mut(at..at + 2)?
+        .copy_from_slice(&value.to_be_bytes());
+    Some(())
+}
+
+pub fn put32(data: &mut [u8], at: usize, value: u32) -> Option<()> {
+    data.get_mut(at..at + 4)?
+        .copy_from_slice(&value.to_be_bytes());
+    Some(())
+}
+
+/// Writes tables into an sfnt (sorted tags, 4-byte aligned, checksums and the `head`
+/// checksum adjustment filled in), in one buffer of the final size.
+pub fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
+    tables.sort_by_key(|t| t.0);
+    let count = tables.len() as u16;
+    let selector = (u16::BITS - 1 - count.max(1).leading_zeros()) as u16;
+    let range = (1u16 << selector) * 16;
+    let directory = 12 + 16 * tables.len();
+    let size = directory
+        + tables
+            .iter()
+            .map(|t| t.1.len().next_multiple_of(4))
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(&version.to_be_bytes());
+    for value in [count, range, selector, count * 16 - range] {
+        out.extend_from_slice(&value.to_be_bytes());
+    }
+    out.resize(directory, 0);
+    let mut head_at = None;
+    for (i, (tag, data)) in tables.iter().enumerate() {
+        let offset = out.len();
+        match data {
+            Data::Bytes(bytes) => out.extend_from_slice(bytes),
+            Data::Outlines(outlines) => {
+                for outline in outlines {
+                    out.extend_from_slice(outline);
+                    out.resize(out.len().next_multiple_of(4), 0);
+                }
+            }
+        }
+        let length = out.len() - offset;
+        out.resize(out.len().next_multiple_of(4), 0);
+        if tag == b"head" {
+            // Summed with the adjustment at zero, as the format asks; set below.
+            let _ = put32(&mut out, offset + 8, 0);
+            head_at = Some(offset);
+        }
+        let sum = checksum(&out[offset..]);
+        let record = 12 + 16 * i;
+        out[record..record + 4].copy_from_slice(tag);
+        out[record + 4..record + 8].copy_from_slice(&sum.to_be_bytes());
+        out[record + 8..record + 12].copy_from_slice(&(offset as u32).to_be_bytes());
+        out[record + 12..record + 16].copy_from_slice(&(length as u32).to_be_bytes());
+    }
+    if let Some(head) = head_at {
+        let adjustment = 0xB1B0_AFBA_u32.wrapping_sub(checksum(&out));
+        let _ = put32(&mut out, head + 8, adjustment);
+    }
+    out
+}
+
+pub fn checksum(data: &[u8]) -> u32 {
+    let mut words = data.chunks_exact(4);
+    let sum = words.by_ref().fold(0u32, |sum, w| {
+        sum.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+    });
+    let rest = words.remainder();
+    let mut last = [0u8; 4];
+    last[..rest.len()].copy_from_slice(rest);
+    sum.wrapping_add(u32::from_be_bytes(last))
+}
+
+/// The table `tag` of a single-face sfnt, borrowed.
+pub fn table<'f>(font: &'f [u8], tag: &[u8; 4]) -> Option<&'f [u8]> {
+    let count = usize::from(be16(font, 4)?);
+    (0..count).find_map(|i| {
+        let record = 12 + 16 * i;
+        if font.get(record..record + 4)? != tag {
+            return None;
+        }
+        let offset = be32(font, record + 8)? as usize;
+        let length = be32(font, record + 12)? as usize;
+        font.get(offset..offset.checked_add(length)?)
+    })
+}
+
+/// The outline of glyph `gid` in `glyf`, found through `loca` in the format `head` gives.
+pub fn outline<'f>(head: &[u8], loca: &[u8], glyf: &'f [u8], gid: usize) -> Option<&'f [u8]> {
+    let start = |gid: usize| {
+        if be16(head, 50)? == 1 {
+            be32(loca, gid * 4).map(|o| o as usize)
+        } else {
+            be16(loca, gid * 2).map(|o| usize::from(o) * 2)
+        }
+    };
+    glyf.get(start(gid)?..start(gid + 1)?)
+}
+
+/// Whether an outline is a composite (negative `numberOfContours`), whose components are
+/// other glyphs by id.
+pub fn is_composite(outline: &[u8]) -> bool {
+    be16(outline, 0).is_some_and(|contours| contours & 0x8000 != 0)
+}
+
+/// Advance and left side bearing of glyph `gid`. A face may leave out the advances of its
+/// last glyphs (`hhea` says how many it gives), which then repeat the last one given.
+pub fn horizontal_metric(hhea: &[u8], hmtx: &[u8], gid: usize) -> Option<(u16, u16)> {
+    let long = usize::from(be16(hhea, 34)?.max(1));
+    if gid < long {
+        Some((be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?))
+    } else {
+        Some((
+            be16(hmtx, (long - 1) * 4)?,
+            be16(hmtx, long * 4 + (gid - long) * 2)?,
+        ))
+    }
+}
