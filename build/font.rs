@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::sfnt_tables::{
-    assemble, be16, be32, horizontal_metric, is_composite, outline, put16, table, Data, Table,
+    assemble, be16, be32, put16, table, FaceError, GlyphSource, NewGlyphs, Table,
 };
 
 /// Tables copied as they are: nothing in them refers to glyph ids (`post` only in version 2,
@@ -46,14 +46,7 @@ pub fn repack(name: &str, font: &[u8], first: impl IntoIterator<Item = char>) ->
     let get = |tag: &[u8; 4]| {
         table(font, tag).unwrap_or_else(|| fail(&format!("no `{}`", String::from_utf8_lossy(tag))))
     };
-    let (head, hhea, maxp, hmtx, loca, glyf) = (
-        get(b"head"),
-        get(b"hhea"),
-        get(b"maxp"),
-        get(b"hmtx"),
-        get(b"loca"),
-        get(b"glyf"),
-    );
+    let (head, hhea, maxp) = (get(b"head"), get(b"hhea"), get(b"maxp"));
     if table(font, b"post").and_then(|post| be32(post, 0)) == Some(0x0002_0000) {
         fail("`post` version 2 names glyphs by id: keep it as version 3 or renumber the names");
     }
@@ -78,25 +71,16 @@ pub fn repack(name: &str, font: &[u8], first: impl IntoIterator<Item = char>) ->
         renumbered[usize::from(old)] = new as u16;
     }
 
-    let mut outlines = Vec::with_capacity(glyphs);
-    let mut new_loca = Vec::with_capacity((glyphs + 1) * 4);
-    let mut new_hmtx = Vec::with_capacity(glyphs * 4);
-    let mut offset = 0u32;
-    new_loca.extend_from_slice(&offset.to_be_bytes());
+    let source = GlyphSource::of(font).unwrap_or_else(|_| fail("no glyph tables"));
+    let mut new = NewGlyphs::with_capacity(glyphs);
     for &old in &order {
-        let old = usize::from(old);
-        let outline =
-            outline(head, loca, glyf, old).unwrap_or_else(|| fail("`loca` points outside `glyf`"));
-        if is_composite(outline) {
-            fail("composite glyphs would need their components renumbered");
+        match new.copy(&source, usize::from(old)) {
+            Ok(()) => {}
+            Err(FaceError::Malformed) => fail("`loca` or `hmtx` too short"),
+            Err(FaceError::Composite) => {
+                fail("composite glyphs would need their components renumbered")
+            }
         }
-        offset += outline.len().next_multiple_of(4) as u32;
-        new_loca.extend_from_slice(&offset.to_be_bytes());
-        let (advance, bearing) =
-            horizontal_metric(hhea, hmtx, old).unwrap_or_else(|| fail("short `hmtx`"));
-        new_hmtx.extend_from_slice(&advance.to_be_bytes());
-        new_hmtx.extend_from_slice(&bearing.to_be_bytes());
-        outlines.push(outline);
     }
     let mut head = head.to_vec();
     put16(&mut head, 50, 1); // long `loca`
@@ -111,11 +95,9 @@ pub fn repack(name: &str, font: &[u8], first: impl IntoIterator<Item = char>) ->
     let mut tables: Vec<Table> = vec![
         (*b"head", head.into()),
         (*b"hhea", hhea.into()),
-        (*b"hmtx", new_hmtx.into()),
-        (*b"loca", new_loca.into()),
-        (*b"glyf", Data::Outlines(outlines)),
         (*b"cmap", cmap.into()),
     ];
+    tables.extend(new.into_tables());
     for &tag in KEPT.iter().filter(|&&tag| tag != b"head" && tag != b"hhea") {
         if let Some(data) = table(font, tag) {
             tables.push((*tag, data.into()));

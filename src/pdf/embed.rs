@@ -134,10 +134,10 @@ impl Subset {
             fonts.units_per_em(self.font),
         )
         .map_err(|error| match error {
-            sfnt::ProgramError::Malformed => self.malformed(),
+            sfnt::FaceError::Malformed => self.malformed(),
             // The shipped faces have none; a face that did would be caught here rather than
             // drawn wrong.
-            sfnt::ProgramError::Composite => Error::Subset {
+            sfnt::FaceError::Composite => Error::Subset {
                 font: self.font.postscript_name(),
                 reason: "composite glyphs are not supported".into(),
             },

@@ -17,18 +17,8 @@
 
 mod tables;
 
-use self::tables::{
-    assemble, be32, horizontal_metric, is_composite, outline, put16, put32, table, Data, Table,
-};
-
-/// Why a subset program could not be made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgramError {
-    /// The face is not a well-formed TrueType face.
-    Malformed,
-    /// A glyph used is a composite.
-    Composite,
-}
+pub use self::tables::FaceError;
+use self::tables::{assemble, be32, put16, put32, table, GlyphSource, NewGlyphs, Table};
 
 /// A format 4 `cmap` with only the mandatory final segment: valid, and maps nothing.
 fn empty_cmap() -> Vec<u8> {
@@ -54,7 +44,7 @@ pub fn subset_program(
     glyphs: &[u16],
     blanks: u16,
     advance: u16,
-) -> Result<Vec<u8>, ProgramError> {
+) -> Result<Vec<u8>, FaceError> {
     subset_with(face, glyphs, blanks, advance, Vec::new())
 }
 
@@ -65,40 +55,23 @@ fn subset_with<'f>(
     blanks: u16,
     advance: u16,
     extra: Vec<Table<'f>>,
-) -> Result<Vec<u8>, ProgramError> {
-    let malformed = ProgramError::Malformed;
+) -> Result<Vec<u8>, FaceError> {
+    let malformed = FaceError::Malformed;
     let version = be32(face, 0).ok_or(malformed)?;
     let table = |tag: &[u8; 4]| table(face, tag);
-    let (Some(head), Some(hhea), Some(maxp), Some(hmtx), Some(loca), Some(glyf)) = (
-        table(b"head"),
-        table(b"hhea"),
-        table(b"maxp"),
-        table(b"hmtx"),
-        table(b"loca"),
-        table(b"glyf"),
-    ) else {
+    let (Some(head), Some(hhea), Some(maxp)) = (table(b"head"), table(b"hhea"), table(b"maxp"))
+    else {
         return Err(malformed);
     };
-    let mut outlines = Vec::with_capacity(glyphs.len() + usize::from(blanks));
-    for gid in glyphs.iter().map(|&g| usize::from(g)) {
-        let outline = outline(head, loca, glyf, gid).ok_or(malformed)?;
-        if is_composite(outline) {
-            return Err(ProgramError::Composite);
-        }
-        outlines.push(outline);
+    let source = GlyphSource::of(face)?;
+    let mut new = NewGlyphs::with_capacity(glyphs.len() + usize::from(blanks));
+    for &gid in glyphs {
+        new.copy(&source, usize::from(gid))?;
     }
-    outlines.extend((0..blanks).map(|_| &[][..]));
-    let total = u16::try_from(outlines.len()).map_err(|_| malformed)?;
-
-    let mut new_loca = Vec::with_capacity((outlines.len() + 1) * 4);
-    let mut offset = 0u32;
-    new_loca.extend_from_slice(&offset.to_be_bytes());
-    for outline in &outlines {
-        offset += outline.len().next_multiple_of(4) as u32;
-        new_loca.extend_from_slice(&offset.to_be_bytes());
+    for _ in 0..blanks {
+        new.blank(advance);
     }
-    let metrics =
-        full_hmtx(hhea, hmtx, glyphs.iter().copied(), blanks, advance).ok_or(malformed)?;
+    let total = new.count()?;
     let mut head = head.to_vec();
     put16(&mut head, 50, 1).ok_or(malformed)?;
     let mut hhea = hhea.to_vec();
@@ -110,10 +83,8 @@ fn subset_with<'f>(
         (*b"head", head.into()),
         (*b"hhea", hhea.into()),
         (*b"maxp", maxp.into()),
-        (*b"hmtx", metrics.into()),
-        (*b"loca", new_loca.into()),
-        (*b"glyf", Data::Outlines(outlines)),
     ];
+    tables.extend(new.into_tables());
     if let Some(post) = table(b"post") {
         // Version 3: the header alone. Glyph names (version 2) would follow the old ids.
         let mut post = post.get(..32).ok_or(malformed)?.to_vec();
@@ -127,28 +98,6 @@ fn subset_with<'f>(
     }
     tables.extend(extra);
     Ok(assemble(version, tables))
-}
-
-/// An `hmtx` with a full (advance, side bearing) record for each of `glyphs` (ids into the
-/// face `hhea` and `hmtx` come from), then `blanks` records `advance` wide.
-fn full_hmtx(
-    hhea: &[u8],
-    hmtx: &[u8],
-    glyphs: impl Iterator<Item = u16>,
-    blanks: u16,
-    advance: u16,
-) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity((glyphs.size_hint().0 + usize::from(blanks)) * 4);
-    for gid in glyphs.map(usize::from) {
-        let (width, lsb) = horizontal_metric(hhea, hmtx, gid)?;
-        out.extend_from_slice(&width.to_be_bytes());
-        out.extend_from_slice(&lsb.to_be_bytes());
-    }
-    for _ in 0..blanks {
-        out.extend_from_slice(&advance.to_be_bytes());
-        out.extend_from_slice(&0u16.to_be_bytes());
-    }
-    Some(out)
 }
 
 /// The face reduced to what printpdf reads from it: its tables of metrics and names, and
@@ -171,11 +120,11 @@ mod tests {
         let garbage = b"not a font at all";
         assert_eq!(
             subset_program(garbage, &[0, 1], 2, 1000),
-            Err(ProgramError::Malformed)
+            Err(FaceError::Malformed)
         );
         assert_eq!(
             subset_program(&[], &[0], 0, 1000),
-            Err(ProgramError::Malformed)
+            Err(FaceError::Malformed)
         );
         assert!(metrics_font(garbage).is_none());
         assert!(metrics_font(&[]).is_none());

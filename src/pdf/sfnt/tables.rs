@@ -1,5 +1,5 @@
-//! Reading and writing sfnt (TrueType) tables: big-endian fields, the table directory, and
-//! checksums. Shared by the subset writer and the build script, which repacks the shipped
+//! Reading and writing sfnt (TrueType) tables: big-endian fields, the table directory and
+//! checksums, and glyphs copied with their metrics into a new face. Shared by the subset writer and the build script, which repacks the shipped
 //! faces (`build/font.rs`), so it depends on nothing but `std`.
 
 use std::borrow::Cow;
@@ -137,34 +137,119 @@ pub fn table<'f>(font: &'f [u8], tag: &[u8; 4]) -> Option<&'f [u8]> {
     })
 }
 
-/// The outline of glyph `gid` in `glyf`, found through `loca` in the format `head` gives.
-pub fn outline<'f>(head: &[u8], loca: &[u8], glyf: &'f [u8], gid: usize) -> Option<&'f [u8]> {
-    let start = |gid: usize| {
-        if be16(head, 50)? == 1 {
-            be32(loca, gid * 4).map(|o| o as usize)
+/// Why a face could not be read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaceError {
+    /// The face is not a well-formed TrueType face.
+    Malformed,
+    /// A glyph asked for is a composite, whose components would need renumbering.
+    Composite,
+}
+
+/// The glyph tables of a face, borrowed: where outlines and horizontal metrics are read.
+pub struct GlyphSource<'f> {
+    head: &'f [u8],
+    hhea: &'f [u8],
+    hmtx: &'f [u8],
+    loca: &'f [u8],
+    glyf: &'f [u8],
+}
+
+impl<'f> GlyphSource<'f> {
+    pub fn of(font: &'f [u8]) -> Result<Self, FaceError> {
+        let table = |tag| table(font, tag).ok_or(FaceError::Malformed);
+        Ok(GlyphSource {
+            head: table(b"head")?,
+            hhea: table(b"hhea")?,
+            hmtx: table(b"hmtx")?,
+            loca: table(b"loca")?,
+            glyf: table(b"glyf")?,
+        })
+    }
+
+    /// The outline of glyph `gid`, found through `loca` in the format `head` gives.
+    pub fn outline(&self, gid: usize) -> Option<&'f [u8]> {
+        let start = |gid: usize| {
+            if be16(self.head, 50)? == 1 {
+                be32(self.loca, gid * 4).map(|o| o as usize)
+            } else {
+                be16(self.loca, gid * 2).map(|o| usize::from(o) * 2)
+            }
+        };
+        self.glyf.get(start(gid)?..start(gid + 1)?)
+    }
+
+    /// Advance and left side bearing of glyph `gid`. A face may leave out the advances of its
+    /// last glyphs (`hhea` says how many it gives), which then repeat the last one given.
+    fn metric(&self, gid: usize) -> Option<(u16, u16)> {
+        let long = usize::from(be16(self.hhea, 34)?.max(1));
+        if gid < long {
+            Some((be16(self.hmtx, gid * 4)?, be16(self.hmtx, gid * 4 + 2)?))
         } else {
-            be16(loca, gid * 2).map(|o| usize::from(o) * 2)
+            Some((
+                be16(self.hmtx, (long - 1) * 4)?,
+                be16(self.hmtx, long * 4 + (gid - long) * 2)?,
+            ))
         }
-    };
-    glyf.get(start(gid)?..start(gid + 1)?)
+    }
 }
 
-/// Whether an outline is a composite (negative `numberOfContours`), whose components are
-/// other glyphs by id.
-pub fn is_composite(outline: &[u8]) -> bool {
-    be16(outline, 0).is_some_and(|contours| contours & 0x8000 != 0)
+/// The glyphs of a new face, gathered in their new order: outlines for `glyf` and a full
+/// `hmtx` record each; `loca` follows from the outlines.
+pub struct NewGlyphs<'f> {
+    outlines: Vec<&'f [u8]>,
+    hmtx: Vec<u8>,
 }
 
-/// Advance and left side bearing of glyph `gid`. A face may leave out the advances of its
-/// last glyphs (`hhea` says how many it gives), which then repeat the last one given.
-pub fn horizontal_metric(hhea: &[u8], hmtx: &[u8], gid: usize) -> Option<(u16, u16)> {
-    let long = usize::from(be16(hhea, 34)?.max(1));
-    if gid < long {
-        Some((be16(hmtx, gid * 4)?, be16(hmtx, gid * 4 + 2)?))
-    } else {
-        Some((
-            be16(hmtx, (long - 1) * 4)?,
-            be16(hmtx, long * 4 + (gid - long) * 2)?,
-        ))
+impl<'f> NewGlyphs<'f> {
+    pub fn with_capacity(glyphs: usize) -> Self {
+        NewGlyphs {
+            outlines: Vec::with_capacity(glyphs),
+            hmtx: Vec::with_capacity(glyphs * 4),
+        }
+    }
+
+    /// Appends glyph `gid` of `source`: its outline and metrics, unchanged.
+    pub fn copy(&mut self, source: &GlyphSource<'f>, gid: usize) -> Result<(), FaceError> {
+        let outline = source.outline(gid).ok_or(FaceError::Malformed)?;
+        // numberOfContours < 0 marks a composite.
+        if be16(outline, 0).is_some_and(|contours| contours & 0x8000 != 0) {
+            return Err(FaceError::Composite);
+        }
+        let (advance, bearing) = source.metric(gid).ok_or(FaceError::Malformed)?;
+        self.push(outline, advance, bearing);
+        Ok(())
+    }
+
+    /// Appends an empty glyph `advance` units wide.
+    pub fn blank(&mut self, advance: u16) {
+        self.push(&[], advance, 0);
+    }
+
+    fn push(&mut self, outline: &'f [u8], advance: u16, bearing: u16) {
+        self.outlines.push(outline);
+        self.hmtx.extend_from_slice(&advance.to_be_bytes());
+        self.hmtx.extend_from_slice(&bearing.to_be_bytes());
+    }
+
+    /// How many glyphs there are; `hhea` and `maxp` must say so.
+    pub fn count(&self) -> Result<u16, FaceError> {
+        u16::try_from(self.outlines.len()).map_err(|_| FaceError::Malformed)
+    }
+
+    /// `hmtx`, `loca` (long format: `head` must say so) and `glyf`.
+    pub fn into_tables(self) -> [Table<'f>; 3] {
+        let mut loca = Vec::with_capacity((self.outlines.len() + 1) * 4);
+        let mut offset = 0u32;
+        loca.extend_from_slice(&offset.to_be_bytes());
+        for outline in &self.outlines {
+            offset += outline.len().next_multiple_of(4) as u32;
+            loca.extend_from_slice(&offset.to_be_bytes());
+        }
+        [
+            (*b"hmtx", self.hmtx.into()),
+            (*b"loca", loca.into()),
+            (*b"glyf", Data::Outlines(self.outlines)),
+        ]
     }
 }
