@@ -1,6 +1,7 @@
 //! Reading and writing sfnt (TrueType) tables: big-endian fields, the table directory and
-//! checksums, and glyphs copied with their metrics into a new face. Shared by the subset writer and the build script, which repacks the shipped
-//! faces (`build/font.rs`), so it depends on nothing but `std`.
+//! checksums, and glyphs copied with their metrics into a new face. Shared by the subset
+//! writer and the build script, which repacks the shipped faces (`build/font.rs`), so it
+//! depends on nothing but `std`.
 
 use std::borrow::Cow;
 
