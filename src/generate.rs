@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::output;
 use crate::pdf::PdfOptions;
 use crate::render::RenderContext;
 use crate::rules::{Audience, RuleSet};
@@ -93,7 +93,8 @@ fn form_pdf(form: &Form, selection: &Selection) -> Result<crate::render::Rendere
 }
 
 /// Produces one form in every requested format under `out`. Every output is rendered before
-/// any is written, so a failure leaves no half-set behind.
+/// any is written, and the files are replaced together ([`output::write_set`]): a failure
+/// leaves the old set in place, never a new `.md` beside an old `.pdf`.
 pub fn write_job(
     set: &RuleSet,
     tera: &Tera,
@@ -117,10 +118,12 @@ pub fn write_job(
         };
         outputs.push((out.join(format!("{stem}.{}", format.extension())), bytes));
     }
-    for (path, bytes) in outputs {
-        write_atomic(&path, &bytes)?;
-        written.paths.push(path);
-    }
+    let set: Vec<(PathBuf, &[u8])> = outputs
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .collect();
+    output::write_set(&set)?;
+    written.paths = outputs.into_iter().map(|(path, _)| path).collect();
     Ok(written)
 }
 
@@ -142,6 +145,9 @@ pub fn all_jobs(set: &RuleSet) -> Vec<Job> {
 }
 
 /// Runs jobs in parallel; each job's result is reported separately, in job order.
+///
+/// First checks `out` (created if missing; a file or a dangling link there is the one error
+/// returned).
 pub fn write_all(
     set: &RuleSet,
     tera: &Tera,
@@ -149,8 +155,10 @@ pub fn write_all(
     formats: &[Format],
     out: &Path,
     meta: &Meta,
-) -> Vec<Result<Written, Error>> {
-    jobs.par_iter()
+) -> Result<Vec<Result<Written, Error>>> {
+    output::prepare_dir(out)?;
+    Ok(jobs
+        .par_iter()
         .map(|job| write_job(set, tera, job, formats, out, meta))
-        .collect()
+        .collect())
 }

@@ -110,7 +110,7 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
         vec![Job { selection, org }]
     };
     let meta = Meta::now();
-    let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta);
+    let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta)?;
     let mut failed = 0;
     for result in results {
         match result {

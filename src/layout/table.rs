@@ -9,7 +9,7 @@
 use pulldown_cmark::Alignment;
 
 use super::inline::Inline;
-use super::linebreak::{emit_line, Line, Shaped};
+use super::linebreak::{emit_line, Line, Missing, Shaped};
 use super::page::{Block, PageBuilder};
 use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
@@ -105,7 +105,7 @@ pub fn place(
     table: TableState,
     x: f32,
     width: f32,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) -> bool {
     let columns = table
         .rows
@@ -265,8 +265,16 @@ fn place_row(
     grid: &Grid,
     row: Row,
     header: bool,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) {
+    // A held heading goes down with the row, or with the first line of a row too tall for
+    // any page; `room` below is then what is left under it.
+    let one_line = grid.line_height + 2.0 * CELL_PAD_Y;
+    page.ensure(if row.height <= page.capacity() {
+        row.height
+    } else {
+        one_line
+    });
     if row.height <= page.room() {
         page.place(row_block(
             fonts, grid, &row.cells, row.height, header, missing,
@@ -320,7 +328,7 @@ fn row_block(
     cells: &[Vec<Line>],
     height: f32,
     header: bool,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) -> Block {
     let mut block = Block {
         height,
@@ -357,7 +365,7 @@ fn top_aligned_block(
     grid: &Grid,
     cells: &[Vec<Line>],
     height: f32,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) -> Block {
     let mut block = Block {
         height,
@@ -382,7 +390,7 @@ fn cell_text(
     top: f32,
     align: Alignment,
     block: &mut Block,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) {
     let inner = grid.width(col) - 2.0 * CELL_PAD_X;
     for (i, line) in lines.iter().enumerate() {
