@@ -103,6 +103,12 @@ pub enum Error {
     #[diagnostic(help("this is a fault of checkgen, not of the input: please report it with the Markdown that triggers it"))]
     Pdf { message: String },
 
+    #[error("{message}")]
+    #[diagnostic(help(
+        "this is a documented limit of checkgen, not a fault: split the document into smaller ones"
+    ))]
+    Limit { message: String },
+
     #[error("template {name}: {message}")]
     #[diagnostic(help(
         "check the template against the context documented in the README (`view`, `meta`)"

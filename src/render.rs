@@ -31,8 +31,13 @@ pub fn pdf(context: &RenderContext) -> Result<Rendered> {
         timestamp: crate::date::source_date_epoch(),
         ..context.options.clone()
     };
-    let output = pdf::render_markdown(context.markdown, &options).map_err(|err| Error::Pdf {
-        message: err.to_string(),
+    let output = pdf::render_markdown(context.markdown, &options).map_err(|err| match err {
+        pdf::Error::TooManyCharacters { .. } => Error::Limit {
+            message: err.to_string(),
+        },
+        _ => Error::Pdf {
+            message: err.to_string(),
+        },
     })?;
     Ok(Rendered {
         bytes: output.bytes,

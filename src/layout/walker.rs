@@ -59,6 +59,8 @@ pub struct LayoutWriter<'a, I> {
     strike: usize,
     /// Inside a metadata block, whose text is not content.
     metadata: usize,
+    /// Inside an HTML comment that spans lines of an HTML block (hidden, as viewers do).
+    in_comment: bool,
     missing: Missing,
     /// Some table's columns did not fit across the page.
     overflow: bool,
@@ -85,6 +87,7 @@ where
             strong: 0,
             strike: 0,
             metadata: 0,
+            in_comment: false,
             missing: Missing::default(),
             overflow: false,
             give_up_at_wide_table: false,
@@ -235,9 +238,11 @@ where
 
     fn end_tag(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+            TagEnd::HtmlBlock => {
+                self.in_comment = false;
                 self.flush()
             }
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock => self.flush(),
             TagEnd::BlockQuote(kind) => {
                 self.flush();
                 match kind {
@@ -377,7 +382,16 @@ where
             self.page.break_page();
             return;
         }
-        if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
+        // An HTML block arrives line by line; a comment may span several of them.
+        if self.in_comment {
+            self.in_comment = !trimmed.contains("-->");
+            return;
+        }
+        if trimmed.starts_with("<!--") {
+            self.in_comment = !trimmed["<!--".len()..].contains("-->");
+            return;
+        }
+        if trimmed.is_empty() {
             return;
         }
         let target = self.target();

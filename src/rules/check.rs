@@ -28,7 +28,7 @@ pub fn check(set: &RuleSet, seeds: &Seeds) -> Vec<Problem> {
             );
         }
     }
-    for rule in &set.rules {
+    for rule in set.rules.iter().chain(&set.duplicates) {
         check_rule(rule, &sector_ids, seeds, &mut problems);
     }
     for entry in &set.not_checkable {
