@@ -8,10 +8,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // Unwrapped lines keep each message greppable and paths whole.
-    let _ = miette::set_hook(Box::new(|_| {
-        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
-    }));
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(code) => code,
