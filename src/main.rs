@@ -1,6 +1,8 @@
 //! The `checkgen` binary: parses the command line, runs the command, maps the outcome to an
 //! exit code (0 success, 1 failure, 2 usage).
 
+#![forbid(unsafe_code)]
+
 mod cmd;
 
 use std::process::ExitCode;
