@@ -35,7 +35,7 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
         for file in input::files_in(dir, &["md"])? {
             let text = input::utf8_text(file.bytes).map_err(|err| Error::Template {
                 name: format!("{}:{}:{}", file.path.display(), err.line, err.column),
-                message: format!("{}; {}", err.message, err.help),
+                source: tera::Error::message(format!("{}; {}", err.message, err.help)),
             })?;
             sources.insert(file.name, text);
         }
@@ -44,9 +44,9 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
     tera.set_escape_fn(escape_markdown);
     tera.autoescape_on([".md"]);
     tera.add_raw_templates(sources.iter())
-        .map_err(|err| Error::Template {
+        .map_err(|source| Error::Template {
             name: overrides.map_or_else(|| "templates/".to_string(), |d| d.display().to_string()),
-            message: err.to_string(),
+            source,
         })?;
     Ok(tera)
 }
@@ -62,22 +62,19 @@ pub fn render(tera: &Tera, name: &str, view: &ChecklistView, meta: &Meta) -> Res
         full: false,
     };
     let rendered = tera.render_to(name, &context, &mut out);
+    let error = |source| Error::Template {
+        name: name.to_string(),
+        source,
+    };
     if out.full {
-        return Err(Error::Template {
-            name: name.to_string(),
-            message: format!(
-                "the form grew past {} MiB; a loop in the template probably never ends",
-                MAX_FORM_BYTES >> 20
-            ),
-        });
+        return Err(error(tera::Error::message(format!(
+            "the form grew past {} MiB; a loop in the template probably never ends",
+            MAX_FORM_BYTES >> 20
+        ))));
     }
-    rendered.map_err(|err| Error::Template {
-        name: name.to_string(),
-        message: err.to_string(),
-    })?;
-    String::from_utf8(out.bytes).map_err(|_| Error::Template {
-        name: name.to_string(),
-        message: "the template produced invalid UTF-8".to_string(),
+    rendered.map_err(error)?;
+    String::from_utf8(out.bytes).map_err(|err| {
+        error(tera::Error::chain("the template produced invalid UTF-8", err))
     })
 }
 
@@ -127,9 +124,8 @@ fn escape_markdown(input: &str, output: &mut dyn Write) -> std::io::Result<()> {
 /// Escapes one value as the templates do; exposed for other Markdown writers.
 pub fn escape(input: &str) -> String {
     let mut out = Vec::with_capacity(input.len());
-    // Writing into a Vec cannot fail.
-    let _ = escape_markdown(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    escape_markdown(input, &mut out).expect("writing into a Vec cannot fail");
+    String::from_utf8(out).expect("escaping copies whole characters and adds ASCII")
 }
 
 #[cfg(test)]

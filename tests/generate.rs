@@ -26,6 +26,7 @@ fn meta() -> Meta {
     Meta {
         checkgen_version: "test".into(),
         date: "2026-11-23".into(),
+        pdf_timestamp: None,
     }
 }
 

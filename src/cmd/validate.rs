@@ -1,15 +1,19 @@
 //! `checkgen validate`: every problem in the rule files, as `file:line:column: message`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::{rules, Result};
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use super::args::RuleDirs;
 
-pub fn run(rule_dirs: &[PathBuf], _args: Args) -> Result<ExitCode> {
-    let (set, problems) = rules::validate(rule_dirs)?;
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    rules: RuleDirs,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let (set, problems) = rules::validate(&args.rules.dirs)?;
     for problem in &problems {
         eprintln!("{problem}");
     }

@@ -54,6 +54,9 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         let mut missing: Vec<char> = Vec::new();
         // The same characters as a set: one lookup per character of text, whatever the count.
         let mut missing_set: HashSet<char> = HashSet::new();
+        let too_many = || Error::TooManyCharacters {
+            font: font.postscript_name(),
+        };
         for (_, item) in pages.iter().flat_map(|p| &p.items) {
             let Item::Text { text, font: f, .. } = item else {
                 continue;
@@ -67,8 +70,7 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
                 }
                 match fonts.glyph(font, c) {
                     Some(gid) => {
-                        // The face has fewer than 65,536 glyphs, so the count fits.
-                        let next = u16::try_from(glyphs.len()).unwrap_or(u16::MAX);
+                        let next = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
                         let code = *subset_ids.entry(gid).or_insert_with(|| {
                             glyphs.push(gid);
                             next
@@ -85,9 +87,6 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         if codes.is_empty() && missing.is_empty() {
             continue;
         }
-        let too_many = || Error::TooManyCharacters {
-            font: font.postscript_name(),
-        };
         let first_blank = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
         for (i, c) in missing.iter().enumerate() {
             let offset = u16::try_from(i).map_err(|_| too_many())?;
@@ -117,8 +116,8 @@ impl Subset {
     }
 
     fn blanks(&self) -> u16 {
-        // `plan` gave every missing character a u16 code, so the count fits.
-        u16::try_from(self.missing.len()).unwrap_or(u16::MAX)
+        u16::try_from(self.missing.len())
+            .expect("`plan` gave every missing character a u16 code, so the count fits")
     }
 
     fn malformed(&self) -> Error {
