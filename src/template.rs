@@ -74,7 +74,10 @@ pub fn render(tera: &Tera, name: &str, view: &ChecklistView, meta: &Meta) -> Res
     }
     rendered.map_err(error)?;
     String::from_utf8(out.bytes).map_err(|err| {
-        error(tera::Error::chain("the template produced invalid UTF-8", err))
+        error(tera::Error::chain(
+            "the template produced invalid UTF-8",
+            err,
+        ))
     })
 }
 

@@ -323,4 +323,37 @@ mod tests {
         assert_eq!(positions.get("rules[0].sources[0].quote@key"), (6, 9));
         assert_eq!(positions.get("rules[0].missing"), positions.get("rules[0]"));
     }
+
+    #[test]
+    fn depth_and_aliases_are_bounded_while_indexing() {
+        let deep = "- ".repeat(MAX_DEPTH + 1);
+        let err = Positions::index(&deep).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("nesting deeper than {MAX_DEPTH} levels")
+        );
+        assert_eq!((err.line, err.column), (1, 2 * MAX_DEPTH + 1));
+        assert!(Positions::index(&"- ".repeat(MAX_DEPTH)).is_ok());
+        // Nested aliases count expanded: ten of ten of ten … of a list of ten.
+        let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..7 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            laughs.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let err = Positions::index(&laughs).unwrap_err();
+        assert!(
+            err.message.starts_with("aliases repeat more than"),
+            "{}",
+            err.message
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn position_lookups_never_panic(text in "[-:\\[\\]{}a-c0-9 \n&*#'\"]{0,80}", path in "[a-c0-9.\\[\\]@key]{0,20}") {
+            let positions = Positions::of(&text);
+            let (line, column) = positions.get(&path);
+            proptest::prop_assert!(line >= 1 && column >= 1);
+        }
+    }
 }

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         for page in &document.pages {
             assert!(page.item_outside().is_none(), "{:?}", page.item_outside());
         }
+        let written = checkgen::pdf::write(&document, &checkgen::pdf::PdfOptions::default());
+        assert!(written.is_ok(), "{:?}", written.err());
     }
-    let rendered = checkgen::pdf::render_markdown(&markdown, &checkgen::pdf::PdfOptions::default());
-    assert!(rendered.is_ok(), "{:?}", rendered.err());
 });

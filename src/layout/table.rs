@@ -118,9 +118,12 @@ pub fn place(
         return false;
     }
     let empty = Inline::default();
+    let table_aligns = table.aligns;
+    // Each row's text is dropped as soon as it is shaped, and each shaped row as soon as it
+    // is broken into lines below: a long table holds one form of its text at a time.
     let rows: Vec<Vec<Shaped>> = table
         .rows
-        .iter()
+        .into_iter()
         .map(|row| {
             (0..columns)
                 .map(|c| Shaped::new(fonts, row.get(c).unwrap_or(&empty), TABLE_SIZE))
@@ -137,7 +140,7 @@ pub fn place(
     }
     let aligns = (0..columns)
         .map(
-            |c| match table.aligns.get(c).copied().unwrap_or(Alignment::None) {
+            |c| match table_aligns.get(c).copied().unwrap_or(Alignment::None) {
                 Alignment::None if narrow[c] => Alignment::Center,
                 other => other,
             },
@@ -150,14 +153,13 @@ pub fn place(
     };
 
     let mut laid = rows
-        .iter()
-        .map(|cells| layout_row(&grid, cells))
-        .collect::<Vec<_>>()
-        .into_iter();
+        .into_iter()
+        .map(|cells| layout_row(&grid, &cells))
+        .peekable();
     let Some(header) = laid.next() else {
         return overflow;
     };
-    let first = laid.as_slice().first().map_or(0.0, |r| r.height);
+    let first = laid.peek().map_or(0.0, |r| r.height);
     if header.height <= page.capacity() / 3.0 {
         let header_block = row_block(fonts, &grid, &header.cells, header.height, true, missing);
         page.ensure(header_block.height + first.min(page.capacity() / 2.0));
