@@ -320,3 +320,20 @@ fn completions_and_manual_page_name_every_command() {
     assert_eq!(code(&checkgen(&["man", "frobnicate"])), 2);
     assert_eq!(code(&checkgen(&["completions", "tcsh"])), 2);
 }
+
+/// The whole report of `validate` on a pack with one fault per file: positions, messages and
+/// help texts are reviewed as a diff whenever they change.
+#[test]
+fn validate_report_on_one_fault_per_file() {
+    let output = checkgen(&["validate", "--rules", "tests/fixtures/rules/faults"]);
+    assert_eq!(code(&output), 1);
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    let report = stderr(&output);
+    for n in 1..=10 {
+        assert!(
+            report.contains(&format!("faults/{n:02}-")),
+            "file {n:02} reported"
+        );
+    }
+    insta::assert_snapshot!(report);
+}
