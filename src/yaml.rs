@@ -91,8 +91,9 @@ impl Positions {
         Positions::index_partial(text).0
     }
 
-    /// Indexes `text`, failing at the first syntax error, at a nesting deeper than
-    /// [`MAX_DEPTH`] or at aliases that would repeat more than [`MAX_ALIAS_NODES`] nodes.
+    /// Indexes `text`, failing at a nesting deeper than [`MAX_DEPTH`] or at aliases that
+    /// would repeat more than [`MAX_ALIAS_NODES`] nodes. A syntax error ends the index
+    /// quietly: [`parse`] reports it.
     pub fn index(text: &str) -> Result<Positions, YamlError> {
         match Positions::index_partial(text) {
             (positions, None) => Ok(positions),
@@ -114,15 +115,15 @@ impl Positions {
                 Err(err) => {
                     // The scanner has its own depth limit, which a deep flow collection can
                     // reach before the parser reports it as an event: the same fault as ours.
-                    let message = if err.info().contains("recursion limit") {
-                        format!("nesting deeper than {MAX_DEPTH} levels")
-                    } else {
-                        excerpt(err.info())
-                    };
+                    // Any other syntax error is serde_yaml's to report, in the words and at
+                    // the position users have always been shown.
+                    if !err.info().contains("recursion limit") {
+                        return (positions, None);
+                    }
                     let error = YamlError {
                         line: err.marker().line(),
                         column: err.marker().col() + 1,
-                        message,
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
                     };
                     return (positions, Some(error));
                 }
