@@ -59,9 +59,9 @@ pub const MAX_DEPTH: usize = 64;
 /// shared fragments are fine, a "billion laughs" is refused.
 const MAX_ALIAS_NODES: usize = 100_000;
 
-/// The longest excerpt of the input an error message may carry, in characters: a file that
+/// The longest excerpt of the input an error message may quote, in characters: a file that
 /// is not rules (a password file, say) is never echoed back whole.
-pub const MAX_EXCERPT: usize = 120;
+pub const MAX_EXCERPT: usize = 60;
 
 /// One step of a path: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -275,12 +275,34 @@ fn steps(path: &str) -> impl Iterator<Item = Step> + '_ {
         })
 }
 
-/// `message`, cut to [`MAX_EXCERPT`] characters.
+/// `message` with every quoted run (`"…"` or `` `…` ``, where serde_yaml quotes the input) cut to
+/// [`MAX_EXCERPT`] characters; serde's own words, such as the list of expected fields, stay.
 pub fn excerpt(message: &str) -> String {
-    match message.char_indices().nth(MAX_EXCERPT) {
-        Some((cut, _)) => format!("{}…", &message[..cut]),
-        None => message.to_string(),
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut quote: Option<(char, usize)> = None;
+    for c in message.chars() {
+        match quote {
+            Some((open, _)) if c == open => {
+                quote = None;
+                out.push(c);
+            }
+            Some((open, count)) => {
+                if count < MAX_EXCERPT {
+                    out.push(c);
+                } else if count == MAX_EXCERPT {
+                    out.push('…');
+                }
+                quote = Some((open, count + 1));
+            }
+            None => {
+                if c == '"' || c == '`' {
+                    quote = Some((c, 0));
+                }
+                out.push(c);
+            }
+        }
     }
+    out
 }
 
 /// An open mapping or sequence.
