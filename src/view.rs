@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::rules::{Audience, Inspection, Reference, Rule, RuleSet, SelfCheck};
+use crate::rules::{Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity};
 use crate::seeds::Seeds;
 use crate::select::Checklist;
 
@@ -246,7 +246,9 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
         org,
         form_number: String::new(),
         item_count: items().count(),
-        key_item_count: items().filter(|i| i.severity == "high").count(),
+        key_item_count: items()
+            .filter(|i| i.severity == Severity::High.id())
+            .count(),
         sections,
         documents: seeds
             .docs
@@ -280,9 +282,8 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
         })
         .collect();
     let references: Vec<ReferenceView> = rule.references.iter().map(reference).collect();
-    let mut methods: Vec<&str> = Vec::new();
-    for method in rule.inspection.iter().flat_map(|i| i.method.split('、')) {
-        let method = method.trim();
+    let mut methods: Vec<Method> = Vec::new();
+    for method in rule.inspection.iter().flat_map(|i| i.method.iter().copied()) {
         if !methods.contains(&method) {
             methods.push(method);
         }
@@ -303,14 +304,14 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
         id: rule.id.clone(),
         title: rule.title.clone(),
         obligation: rule.obligation.clone(),
-        severity: format!("{:?}", rule.severity).to_lowercase(),
+        severity: rule.severity.id().to_string(),
         severity_label: rule.severity.label().to_string(),
         weight: rule.severity.weight(),
         levels: rule.levels.clone(),
         levels_label: levels_label(&rule.levels),
         self_check: rule.self_check.clone(),
         inspection: rule.inspection.clone(),
-        methods: methods.join("、"),
+        methods: Method::join(&methods),
         sources,
         references,
         basis,

@@ -2,6 +2,7 @@
 
 mod args;
 mod generate;
+mod instruments;
 mod render;
 mod rules;
 mod sectors;
@@ -39,6 +40,8 @@ pub enum Command {
     Sectors(sectors::Args),
     /// List rules, as a table or as JSON
     Rules(rules::Args),
+    /// List the instrument registry: status and how many rules cite each instrument
+    Instruments(instruments::Args),
     /// Check rule files, seed quotes and cited articles; print every problem
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
@@ -54,6 +57,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sectors(args) => sectors::run(&cli.rules, args),
         Command::Rules(args) => rules::run(&cli.rules, args),
+        Command::Instruments(args) => instruments::run(&cli.rules, args),
         Command::Validate(args) => validate::run(&cli.rules, args),
         Command::Generate(args) => generate::run(&cli.rules, args),
         Command::Render(args) => render::run(args),

@@ -1,24 +1,32 @@
-//! `checkgen validate`: every problem in the rule files, as `file:line:column: message`.
+//! `checkgen validate`: every problem in the rule files, as `file:line:column: message`, then
+//! every reviewer's phrase that would reach a generated form.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use checkgen::{rules, Result};
+use checkgen::view::Meta;
+use checkgen::{generate, rules, template, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
 pub fn run(rule_dirs: &[PathBuf], _args: Args) -> Result<ExitCode> {
-    let (set, problems) = rules::validate(rule_dirs)?;
+    let (set, mut problems) = rules::validate(rule_dirs)?;
+    let forms = generate::every_form_job(&set).len();
+    if problems.is_empty() {
+        // Forms are rendered only from rules that load cleanly.
+        problems.extend(generate::check_forms(&set, &template::tera(None)?, &Meta::now())?);
+    }
     for problem in &problems {
         eprintln!("{problem}");
     }
     if problems.is_empty() {
         super::args::print(&format!(
-            "ok: {} rules in {} domains, {} sectors, {} not-checkable entries; all quotes and cited articles verified\n",
+            "ok: {} rules in {} domains, {} sectors, {} instruments, {} not-checkable entries; all quotes and cited articles verified; {forms} forms free of reviewer's wording\n",
             set.rules.len(),
             set.domains.len(),
             set.sectors.len(),
+            set.instruments.instruments.len(),
             set.not_checkable.len()
         ));
         Ok(ExitCode::SUCCESS)
