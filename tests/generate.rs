@@ -329,3 +329,35 @@ fn each_sector_gets_what_its_instruments_name() {
         }
     }
 }
+
+#[test]
+fn no_form_at_any_level_carries_reviewer_wording() {
+    let set = shipped();
+    let tera = template::tera(None).unwrap();
+    let jobs = generate::every_form_job(&set);
+    // 13 sectors × 2 audiences × (no level + levels 1–5).
+    assert_eq!(jobs.len(), set.sectors.len() * 2 * 6);
+    // Checked here with a list of its own, not only through `check_forms`.
+    let phrases = [
+        "未经核实",
+        "未核实",
+        "推定",
+        "2014年时",
+        "转载",
+        "顺延",
+        "2016年文本",
+    ];
+    for job in &jobs {
+        let text = generate::markdown(&set, &tera, job, &meta()).unwrap();
+        for phrase in phrases {
+            assert!(
+                !text.contains(phrase),
+                "{}: “{phrase}” is printed",
+                job.selection.file_stem()
+            );
+        }
+    }
+    assert!(generate::check_forms(&set, &tera, &meta())
+        .unwrap()
+        .is_empty());
+}

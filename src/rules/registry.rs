@@ -44,7 +44,7 @@ impl Kind {
 
 /// Whether an instrument is the version in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     InForce,
     /// Replaced by a later version (`superseded_by`).
