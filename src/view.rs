@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use crate::rules::{Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity};
+use crate::rules::{
+    sub_item_applies, Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity,
+};
 use crate::seeds::Seeds;
 use crate::select::Checklist;
 
@@ -81,9 +83,10 @@ pub struct ItemView {
     pub levels: Vec<u8>,
     /// `第三级`, `第二级及以上`, or empty when the rule applies at every level.
     pub levels_label: String,
-    /// Self-assessment questions and evidence (enterprise forms).
+    /// Self-assessment questions and evidence (enterprise forms): those asked of the selected
+    /// sectors.
     pub self_check: Vec<SelfCheck>,
-    /// What is inspected and how (regulator forms).
+    /// What is inspected and how (regulator forms), for the selected sectors.
     pub inspection: Vec<Inspection>,
     /// The distinct inspection methods of the item, joined by 、.
     pub methods: String,
@@ -221,7 +224,7 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
                 .iter()
                 .map(|rule| {
                     no += 1;
-                    item(rule, no, seeds)
+                    item(rule, no, &selection.sectors, seeds)
                 })
                 .collect(),
         })
@@ -264,7 +267,19 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
     }
 }
 
-fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
+fn item(rule: &Rule, no: usize, sectors: &[String], seeds: &Seeds) -> ItemView {
+    let self_check: Vec<SelfCheck> = rule
+        .self_check
+        .iter()
+        .filter(|c| sub_item_applies(&c.sectors, sectors))
+        .cloned()
+        .collect();
+    let inspection: Vec<Inspection> = rule
+        .inspection
+        .iter()
+        .filter(|i| sub_item_applies(&i.sectors, sectors))
+        .cloned()
+        .collect();
     let sources: Vec<SourceView> = rule
         .sources
         .iter()
@@ -283,7 +298,7 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
         .collect();
     let references: Vec<ReferenceView> = rule.references.iter().map(reference).collect();
     let mut methods: Vec<Method> = Vec::new();
-    for method in rule.inspection.iter().flat_map(|i| i.method.iter().copied()) {
+    for method in inspection.iter().flat_map(|i| i.method.iter().copied()) {
         if !methods.contains(&method) {
             methods.push(method);
         }
@@ -309,8 +324,8 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
         weight: rule.severity.weight(),
         levels: rule.levels.clone(),
         levels_label: levels_label(&rule.levels),
-        self_check: rule.self_check.clone(),
-        inspection: rule.inspection.clone(),
+        self_check,
+        inspection,
         methods: Method::join(&methods),
         sources,
         references,

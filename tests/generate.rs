@@ -361,3 +361,73 @@ fn no_form_at_any_level_carries_reviewer_wording() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn level_one_forms_carry_no_remediation_infrastructure_or_important_data_items() {
+    let set = shipped();
+    for sector in &set.sectors {
+        for audience in Audience::ALL {
+            let level1 = ids(&set, &[sector.id.as_str()], audience, Some(1));
+            for rule_id in &level1 {
+                let rule = set.rule(rule_id).unwrap();
+                assert!(
+                    !rule.title.contains("整改")
+                        && !rule.obligation.contains("关键信息基础设施")
+                        && !rule.obligation.starts_with("重要数据"),
+                    "{} {audience:?} level 1 carries {rule_id} {}",
+                    sector.id,
+                    rule.title
+                );
+            }
+        }
+    }
+    let telecom1 = ids(&set, &["telecom"], Audience::Enterprise, Some(1));
+    for absent in ["SEC-009", "SEC-018", "SEC-019", "SEC-002", "SEC-003"] {
+        assert!(!telecom1.contains(&absent.to_string()), "{absent}");
+    }
+    assert!(telecom1.contains(&"SEC-001".to_string()), "grading is asked at every level");
+}
+
+#[test]
+fn level_five_forms_carry_evaluation_self_inspection_and_expert_review() {
+    let set = shipped();
+    let enterprise = ids(&set, &["telecom"], Audience::Enterprise, Some(5));
+    let regulator = ids(&set, &["telecom"], Audience::Regulator, Some(5));
+    let special = set.rule("SEC-037").unwrap();
+    assert!(special.obligation.contains("特殊安全需求") && special.levels == [5]);
+    for id in ["SEC-037", "SEC-002", "SEC-003", "SEC-009", "SEC-018"] {
+        assert!(enterprise.contains(&id.to_string()), "{id} missing at level 5");
+    }
+    for id in ["SEC-037", "SEC-030"] {
+        assert!(regulator.contains(&id.to_string()), "{id} missing at level 5");
+    }
+    // The level-3 and level-4 frequencies are not asked of a level-5 system.
+    for id in ["SEC-005", "SEC-006", "SEC-007", "SEC-008"] {
+        assert!(!enterprise.contains(&id.to_string()), "{id} at level 5");
+    }
+    // Expert review from level 2 (GB/T 22240-2020), not only from level 4.
+    assert!(ids(&set, &["telecom"], Audience::Enterprise, Some(2)).contains(&"SEC-002".to_string()));
+    // An inspection item asks no more than its rule: no “interval” test of a yearly duty.
+    for rule in &set.rules {
+        for inspection in &rule.inspection {
+            assert!(!inspection.item.contains("间隔不超过"), "{}: {}", rule.id, inspection.item);
+        }
+    }
+}
+
+#[test]
+fn telecom_forms_ask_nothing_of_builders_or_platforms() {
+    let set = shipped();
+    for audience in Audience::ALL {
+        let text = markdown(&set, &["telecom"], audience, None, OrgView::default());
+        let body = text.split("附件").next().unwrap();
+        for phrase in ["住宅建设单位", "电子商务平台经营者的", "非银行支付机构的"] {
+            assert!(!body.contains(phrase), "telecom {audience:?} form: “{phrase}”");
+        }
+    }
+    let builder = markdown(&set, &["construction"], Audience::Enterprise, None, OrgView::default());
+    assert!(builder.contains("本单位是否组织光纤到户通信设施验收"));
+    assert!(!builder.contains("只将验收合格的设施接入公用电信网"));
+    let telecom = markdown(&set, &["telecom"], Audience::Enterprise, None, OrgView::default());
+    assert!(telecom.contains("只将验收合格的设施接入公用电信网"));
+}

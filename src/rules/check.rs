@@ -167,6 +167,28 @@ fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Ve
             "add `inspection: [{item, method}]`, or drop `regulator` from audiences",
         );
     }
+    let sub_items = rule
+        .self_check
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("self_check[{i}]"), &c.sectors))
+        .chain(
+            rule.inspection
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("inspection[{i}]"), &c.sectors)),
+        );
+    for (field, sectors) in sub_items {
+        for (index, sector) in sectors.iter().enumerate() {
+            if !rule.applies_to_sector(sector) || !sector_ids.contains(&sector.as_str()) {
+                report(
+                    &format!("{field}.sectors[{index}]"),
+                    format!("sub-item sector `{sector}` is not a sector of the rule"),
+                    "a sub-item may only narrow the rule's `sectors`",
+                );
+            }
+        }
+    }
     for (index, check) in rule.self_check.iter().enumerate() {
         if check.question.trim().is_empty() || check.evidence.trim().is_empty() {
             report(

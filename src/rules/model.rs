@@ -125,6 +125,9 @@ pub struct Reference {
 pub struct SelfCheck {
     pub question: String,
     pub evidence: String,
+    /// Sectors this question is asked of, when not every sector of the rule (`[construction]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<String>,
 }
 
 /// What a regulator inspects, and how.
@@ -135,6 +138,15 @@ pub struct Inspection {
     /// One or more methods, written joined by 、 (`查阅文档、现场核查`).
     #[serde(with = "methods")]
     pub method: Vec<Method>,
+    /// Sectors this item is inspected in, when not every sector of the rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<String>,
+}
+
+/// True when a sub-item limited to `only` sectors (empty = the rule's sectors) is asked of a
+/// form for `selected` sectors.
+pub fn sub_item_applies(only: &[String], selected: &[String]) -> bool {
+    only.is_empty() || only.iter().any(|s| selected.contains(s))
 }
 
 /// The inspection methods a form may name.
