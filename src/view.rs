@@ -121,6 +121,9 @@ pub struct ChecklistView {
     pub sectors: Vec<SectorView>,
     /// Sector names joined by 、.
     pub sector_names: String,
+    /// True when a selected sector runs classified systems (涉密信息系统): the form then asks
+    /// for their 密级 and 测评审查 instead of a protection level.
+    pub classified: bool,
     /// Protection level asked for, or null.
     pub level: Option<u8>,
     /// `第三级`, or empty when no level was given.
@@ -244,6 +247,11 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
             .collect::<Vec<_>>()
             .join("、"),
         sectors,
+        classified: selection
+            .sectors
+            .iter()
+            .filter_map(|id| set.sector(id))
+            .any(|s| s.classified),
         level: selection.level,
         level_label: selection.level.map(level_name).unwrap_or_default(),
         org,

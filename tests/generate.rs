@@ -176,9 +176,45 @@ fn items_are_numbered_one_to_n_across_sections() {
     );
     let count = ids(&set, &["payment"], Audience::Regulator, Some(3)).len();
     for no in 1..=count {
-        assert_eq!(table_row(&md, &no.to_string()).len(), 7, "item {no}");
+        let single = table_row(&md, &no.to_string());
+        let row = if single.is_empty() {
+            table_row(&md, &format!("{no}.1"))
+        } else {
+            single
+        };
+        assert_eq!(row.len(), 7, "item {no}");
     }
     assert!(table_row(&md, &(count + 1).to_string()).is_empty());
+    assert!(table_row(&md, &format!("{}.1", count + 1)).is_empty());
+}
+
+#[test]
+fn every_question_has_its_own_row_and_boxes() {
+    let set = shipped();
+    let md = markdown(&set, &["telecom"], Audience::Enterprise, Some(3), OrgView::default());
+    let checklist_ids = ids(&set, &["telecom"], Audience::Enterprise, Some(3));
+    let mut multi = 0;
+    for (index, id) in checklist_ids.iter().enumerate() {
+        let rule = set.rule(id).unwrap();
+        let no = index + 1;
+        let questions: Vec<_> = rule
+            .self_check
+            .iter()
+            .filter(|c| c.sectors.is_empty() || c.sectors.iter().any(|s| s == "telecom"))
+            .collect();
+        if questions.len() < 2 {
+            continue;
+        }
+        multi += 1;
+        for (k, question) in questions.iter().enumerate() {
+            let row = table_row(&md, &format!("{no}.{}", k + 1));
+            assert_eq!(row.get(2), Some(&question.question), "{id} question {}", k + 1);
+            assert!(row[5].contains("☐符合") && row[5].contains("☐不适用"), "{id}");
+        }
+    }
+    assert!(multi > 10, "only {multi} items have several questions");
+    // The form says what the item classes mean.
+    assert!(md.contains("关键项为核心义务") && md.contains("提示项为"));
 }
 
 #[test]

@@ -190,6 +190,15 @@ fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Ve
         }
     }
     for (index, check) in rule.self_check.iter().enumerate() {
+        for negation in ["是否不", "是否未"] {
+            if check.question.contains(negation) {
+                report(
+                    &format!("self_check[{index}].question"),
+                    format!("question asks “{negation}…”: 是 would mean the duty is breached or the reader must untangle a double negative"),
+                    "ask so that 是 means compliant: 本单位是否……（positive wording）",
+                );
+            }
+        }
         if check.question.trim().is_empty() || check.evidence.trim().is_empty() {
             report(
                 &format!("self_check[{index}]"),

@@ -354,6 +354,10 @@ pub struct Sector {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// Classified systems (涉密信息系统): graded by 密级 and checked by 测评审查, not by a
+    /// 等级保护 level.
+    #[serde(default)]
+    pub classified: bool,
     #[serde(skip)]
     pub origin: Origin,
 }
