@@ -246,7 +246,7 @@ def make_inputs(binary: Path, work: Path, args) -> list[Input]:
     if args.enterprise_sectors:
         combos = [args.enterprise_sectors]
     else:
-        ids = [s["id"] for s in json.loads(run_checked([b, "sectors", "--format", "json"], "checkgen sectors"))]
+        ids = [s["id"] for s in json.loads(run_checked([b, "sectors", "--format", "json"], "checkgen sectors"))["sectors"]]
         combos = ids + [f"{a},{c}" for i, a in enumerate(ids) for c in ids[i + 1:]]
         log(f"choosing the enterprise form closest to {args.target_rows} item rows "
             f"among {len(combos)} sector combinations")

@@ -107,6 +107,7 @@ pub fn repack(name: &str, font: &[u8], first: impl IntoIterator<Item = char>) ->
         be32(font, 0).unwrap_or_else(|| fail("no sfnt version")),
         tables,
     )
+    .unwrap_or_else(|_| fail("a head table shorter than 12 bytes"))
 }
 
 /// The tags in the table directory.

@@ -4,7 +4,8 @@
 
 use std::time::Instant;
 
-use checkgen::pdf::{render_markdown, PdfOptions};
+use checkgen::pdf::PdfOptions;
+use checkgen::render::{self, Orientation, RenderContext};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -20,10 +21,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|s| s.parse().ok()),
         ..PdfOptions::default()
     };
+    let context = RenderContext {
+        markdown: &markdown,
+        orientation: Orientation::Auto,
+        options,
+    };
     let start = Instant::now();
-    let mut pdf = render_markdown(&markdown, &options)?;
+    let mut pdf = render::pdf(&context)?;
     for _ in 1..repeat {
-        pdf = render_markdown(&markdown, &options)?;
+        pdf = render::pdf(&context)?;
     }
     let elapsed = start.elapsed() / repeat.max(1);
     std::fs::write(&output, &pdf.bytes)?;

@@ -1,22 +1,5 @@
-//! The date printed on outputs: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Seconds since the Unix epoch: `SOURCE_DATE_EPOCH` if set and valid, else the system clock.
-pub fn timestamp() -> i64 {
-    source_date_epoch().unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
-    })
-}
-
-/// `SOURCE_DATE_EPOCH` alone, for outputs that must carry no date unless one is given.
-pub fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|value| value.trim().parse().ok())
-}
+//! Calendar dates of Unix timestamps. The timestamp itself is the caller's: the command line
+//! reads `SOURCE_DATE_EPOCH` or the clock, the library reads neither.
 
 /// (year, month, day) of a Unix timestamp in UTC (H. Hinnant's civil-from-days).
 pub fn civil(timestamp: i64) -> (i64, u32, u32) {

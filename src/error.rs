@@ -89,15 +89,20 @@ pub enum Error {
         help: Option<String>,
     },
 
-    #[error("cannot produce the PDF: {message}")]
-    #[diagnostic(help("this is a fault of checkgen, not of the input: please report it with the Markdown that triggers it"))]
-    Pdf { message: String },
+    /// A fault of the PDF stage; its code and help text are the PDF error's own.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pdf(#[from] crate::pdf::Error),
 
-    #[error("template {name}: {message}")]
+    #[error("template {name} failed")]
     #[diagnostic(help(
-        "check the template against the context documented in the README (`view`, `meta`)"
+        "check the template against the context documented in the README (section \"Template context\")"
     ))]
-    Template { name: String, message: String },
+    Template {
+        name: String,
+        #[source]
+        source: tera::Error,
+    },
 }
 
 impl Error {

@@ -174,15 +174,6 @@ impl FontSet {
     pub fn bytes(&self, font: FontId) -> &'static [u8] {
         self.face(font).bytes
     }
-
-    /// Ascender and descender in ems (descender negative), from `hhea`.
-    pub fn vertical_metrics(&self, font: FontId) -> (f32, f32) {
-        let face = self.face(font);
-        (
-            f32::from(face.face.ascender()) / face.units_per_em,
-            f32::from(face.face.descender()) / face.units_per_em,
-        )
-    }
 }
 
 /// A memo word: bits 0–15 the glyph id, bits 16–31 its advance in font units. Glyph 0

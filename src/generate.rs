@@ -10,7 +10,7 @@ use tera::Tera;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::pdf::PdfOptions;
-use crate::render::RenderContext;
+use crate::render::{Orientation, RenderContext};
 use crate::rules::{Audience, RuleSet};
 use crate::seeds::Seeds;
 use crate::select::{self, Selection};
@@ -73,7 +73,7 @@ pub struct Written {
 }
 
 /// The PDF of a form: its title, subject and keywords say which form it is.
-fn form_pdf(form: &Form, selection: &Selection) -> Result<crate::render::Rendered> {
+fn form_pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::render::Rendered> {
     let view = &form.view;
     let mut subject = format!("{}：{}", view.form_name, view.sector_names);
     if !view.level_label.is_empty() {
@@ -83,10 +83,12 @@ fn form_pdf(form: &Form, selection: &Selection) -> Result<crate::render::Rendere
     keywords.push(selection.audience.id().to_string());
     crate::render::pdf(&RenderContext {
         markdown: &form.markdown,
+        orientation: Orientation::Auto,
         options: PdfOptions {
             title: format!("{}（{}）", view.title, view.sector_names),
             subject,
             keywords,
+            timestamp: meta.pdf_timestamp,
             ..PdfOptions::default()
         },
     })
@@ -110,8 +112,10 @@ pub fn write_job(
         let bytes = match format {
             Format::Markdown => form.markdown.clone().into_bytes(),
             Format::Pdf => {
-                let rendered = form_pdf(&form, &job.selection)?;
-                written.warnings.extend(rendered.warnings);
+                let rendered = form_pdf(&form, &job.selection, meta)?;
+                written
+                    .warnings
+                    .extend(rendered.warnings.iter().map(ToString::to_string));
                 rendered.bytes
             }
         };

@@ -16,14 +16,16 @@
 //! [`generate`] drives the steps for one form or a batch; [`trace`] maps every seed sentence
 //! to the rules that quote it.
 
-pub mod bmp_table;
+#![forbid(unsafe_code)]
+
+pub(crate) mod bmp_table;
 pub mod credit_code;
-pub mod date;
-pub mod embedded;
-pub mod error;
+pub(crate) mod date;
+pub(crate) mod embedded;
+mod error;
 pub mod fonts;
 pub mod generate;
-pub mod input;
+pub(crate) mod input;
 pub mod layout;
 pub mod output;
 pub mod pdf;

@@ -1,6 +1,8 @@
 //! The `checkgen` binary: parses the command line, runs the command, maps the outcome to an
 //! exit code (0 success, 1 failure, 2 usage).
 
+#![forbid(unsafe_code)]
+
 mod cmd;
 
 use std::process::ExitCode;
@@ -8,10 +10,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // Unwrapped lines keep each message greppable and paths whole.
-    let _ = miette::set_hook(Box::new(|_| {
-        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
-    }));
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(code) => code,

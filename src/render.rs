@@ -1,17 +1,24 @@
-//! The seam between Markdown and PDF: a `RenderContext` says what the PDF is told about itself
-//! (title, subject, keywords, date, orientation); [`pdf`] lays the Markdown out and writes it.
+//! Markdown → PDF: [`layout`] places the Markdown on pages, then [`pdf::write`] writes them. A
+//! `RenderContext` says what the PDF is told about itself (title, subject, keywords, date) and
+//! the orientation.
 //! `generate` and `checkgen render FILE.md` build a context each and call the same function, so
 //! a form and a rendered file go through one path.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::fonts::FontSet;
+use crate::layout::{self, LayoutOptions};
 use crate::pdf::{self, PdfOptions};
+
+pub use crate::layout::{Orientation, Warning};
 
 /// Everything a renderer is handed for one document.
 #[derive(Debug, Clone)]
 pub struct RenderContext<'a> {
     /// The finished Markdown, exactly as users get it in the `.md` file.
     pub markdown: &'a str,
-    /// Title, subject, keywords and orientation; the date is filled in by [`pdf`].
+    /// Page orientation.
+    pub orientation: Orientation,
+    /// What the PDF says about itself: title, subject, keywords, dates.
     pub options: PdfOptions,
 }
 
@@ -20,23 +27,28 @@ pub struct RenderContext<'a> {
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub pages: usize,
-    /// Warnings to print (characters the font lacks, …); the PDF is complete regardless.
-    pub warnings: Vec<String>,
+    /// Things the reader should know (characters the font lacks, …); the PDF is complete
+    /// regardless.
+    pub warnings: Vec<Warning>,
 }
 
-/// Lays out and writes the PDF. Dates come from `SOURCE_DATE_EPOCH` only, so the same input
-/// gives the same bytes.
+/// Lays the Markdown out, then writes the pages as a PDF.
+///
+/// Any Markdown renders, from an empty string to arbitrary text; an `Err` means the program
+/// itself is broken.
 pub fn pdf(context: &RenderContext) -> Result<Rendered> {
-    let options = PdfOptions {
-        timestamp: crate::date::source_date_epoch(),
-        ..context.options.clone()
-    };
-    let output = pdf::render_markdown(context.markdown, &options).map_err(|err| Error::Pdf {
-        message: err.to_string(),
-    })?;
+    let fonts = FontSet::get().map_err(pdf::Error::from)?;
+    let document = layout::layout(
+        fonts,
+        context.markdown,
+        &LayoutOptions {
+            orientation: context.orientation,
+        },
+    );
+    let output = pdf::write(&document, &context.options)?;
     Ok(Rendered {
         bytes: output.bytes,
         pages: output.pages,
-        warnings: output.warnings.iter().map(ToString::to_string).collect(),
+        warnings: document.warnings,
     })
 }

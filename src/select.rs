@@ -93,10 +93,6 @@ pub struct Checklist<'a> {
 }
 
 impl Checklist<'_> {
-    pub fn rule_count(&self) -> usize {
-        self.sections.iter().map(|s| s.rules.len()).sum()
-    }
-
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.sections.iter().flat_map(|s| s.rules.iter().copied())
     }

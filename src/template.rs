@@ -33,9 +33,9 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
         .collect();
     if let Some(dir) = overrides {
         for file in input::files_in(dir, &["md"])? {
-            let text = String::from_utf8(file.bytes).map_err(|_| Error::Template {
+            let text = String::from_utf8(file.bytes).map_err(|err| Error::Template {
                 name: file.path.display().to_string(),
-                message: "the template is not valid UTF-8".to_string(),
+                source: tera::Error::chain("the file is not UTF-8: save it as UTF-8", err),
             })?;
             sources.insert(file.name, text);
         }
@@ -44,9 +44,9 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
     tera.set_escape_fn(escape_markdown);
     tera.autoescape_on([".md"]);
     tera.add_raw_templates(sources.iter())
-        .map_err(|err| Error::Template {
+        .map_err(|source| Error::Template {
             name: overrides.map_or_else(|| "templates/".to_string(), |d| d.display().to_string()),
-            message: err.to_string(),
+            source,
         })?;
     Ok(tera)
 }
@@ -57,10 +57,11 @@ pub fn render(tera: &Tera, name: &str, view: &ChecklistView, meta: &Meta) -> Res
     context.insert("view", view);
     context.insert("meta", meta);
     context.insert("checkgen_version", &meta.checkgen_version);
-    tera.render(name, &context).map_err(|err| Error::Template {
-        name: name.to_string(),
-        message: err.to_string(),
-    })
+    tera.render(name, &context)
+        .map_err(|source| Error::Template {
+            name: name.to_string(),
+            source,
+        })
 }
 
 /// Backslash-escapes the characters that are Markdown syntax inside a line and folds line
@@ -83,9 +84,8 @@ fn escape_markdown(input: &str, output: &mut dyn Write) -> std::io::Result<()> {
 /// Escapes one value as the templates do; exposed for other Markdown writers.
 pub fn escape(input: &str) -> String {
     let mut out = Vec::with_capacity(input.len());
-    // Writing into a Vec cannot fail.
-    let _ = escape_markdown(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    escape_markdown(input, &mut out).expect("writing into a Vec cannot fail");
+    String::from_utf8(out).expect("escaping copies whole characters and adds ASCII")
 }
 
 #[cfg(test)]

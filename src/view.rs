@@ -143,15 +143,22 @@ pub struct ChecklistView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
     pub checkgen_version: String,
-    /// `2026-11-23`, from `SOURCE_DATE_EPOCH` when set.
+    /// `2026-11-23`: the day of the run, or of `SOURCE_DATE_EPOCH` when set.
     pub date: String,
+    /// The dates written into PDFs: `SOURCE_DATE_EPOCH` alone, so that the same input gives
+    /// the same bytes; `None` writes no dates.
+    #[serde(skip)]
+    pub pdf_timestamp: Option<i64>,
 }
 
 impl Meta {
-    pub fn now() -> Meta {
+    /// `now` is the clock's time; `source_date_epoch`, when given, stands in for it
+    /// everywhere.
+    pub fn new(now: i64, source_date_epoch: Option<i64>) -> Meta {
         Meta {
             checkgen_version: env!("CARGO_PKG_VERSION").to_string(),
-            date: crate::date::iso_date(crate::date::timestamp()),
+            date: crate::date::iso_date(source_date_epoch.unwrap_or(now)),
+            pdf_timestamp: source_date_epoch,
         }
     }
 }

@@ -63,7 +63,8 @@ fn validate_reports_stale_citations_with_their_positions() {
 fn instruments_lists_status_and_citing_rules() {
     let output = checkgen(&["instruments", "--format", "json"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let rows: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rows = &json["instruments"];
     let row = |id: &str| {
         rows.as_array()
             .unwrap()
@@ -80,8 +81,8 @@ fn instruments_lists_status_and_citing_rules() {
 
     let output = checkgen(&["rules", "--instrument", "secrets", "--format", "json"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let rules: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let rules = rules.as_array().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rules = json["rules"].as_array().unwrap();
     assert!(!rules.is_empty());
     for rule in rules {
         let reference = rule["references"]
@@ -90,7 +91,10 @@ fn instruments_lists_status_and_citing_rules() {
             .iter()
             .find(|r| r["instrument_id"] == "secrets")
             .expect("every listed rule cites the instrument");
-        assert_eq!(reference["instrument"], "中华人民共和国保守国家秘密法（2024年修订）");
+        assert_eq!(
+            reference["instrument"],
+            "中华人民共和国保守国家秘密法（2024年修订）"
+        );
         assert_eq!(reference["text"], "secrets");
     }
     let output = checkgen(&["rules", "--instrument", "nosuch"]);
@@ -142,7 +146,8 @@ fn rule_packs_add_rules_over_the_defaults() {
     ]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let rules: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let ids: Vec<&str> = rules
+    assert_eq!(rules["schema_version"], 2);
+    let ids: Vec<&str> = rules["rules"]
         .as_array()
         .unwrap()
         .iter()
@@ -226,7 +231,8 @@ fn generate_all_writes_two_forms_per_sector_from_any_directory() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let sectors = checkgen(&["sectors", "--format", "json"]);
     let sectors: serde_json::Value = serde_json::from_str(&stdout(&sectors)).unwrap();
-    for sector in sectors.as_array().unwrap() {
+    assert_eq!(sectors["schema_version"], 2);
+    for sector in sectors["sectors"].as_array().unwrap() {
         let id = sector["id"].as_str().unwrap();
         for audience in ["enterprise", "regulator"] {
             let path = dir.path().join("out").join(format!("{id}-{audience}.md"));
@@ -245,4 +251,148 @@ fn usage_errors_exit_2() {
         2
     );
     assert_eq!(code(&checkgen(&["frobnicate"])), 2);
+}
+
+#[test]
+fn data_goes_to_stdout_and_messages_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["generate", "--sector", "egov", "--audience", "enterprise"];
+    let output = checkgen_in(dir.path(), &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("wrote out/egov-enterprise.pdf"),
+        "{}",
+        stderr(&output)
+    );
+
+    let quiet = checkgen_in(
+        dir.path(),
+        &[
+            "--quiet",
+            "generate",
+            "--sector",
+            "egov",
+            "--audience",
+            "enterprise",
+        ],
+    );
+    assert_eq!(code(&quiet), 0);
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{}",
+        stderr(&quiet)
+    );
+
+    let verbose = checkgen_in(dir.path(), &[&args[..], &["--verbose"]].concat());
+    assert!(
+        stderr(&verbose).contains("forms in"),
+        "{}",
+        stderr(&verbose)
+    );
+
+    let trace = checkgen(&["trace", "--format", "json", "-q"]);
+    assert!(trace.stderr.is_empty(), "{}", stderr(&trace));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&trace)).unwrap();
+    assert_eq!(json["schema_version"], 2);
+    assert!(json["documents"].as_array().is_some_and(|d| d.len() == 2));
+}
+
+#[test]
+fn render_takes_no_rules_option() {
+    let output = checkgen(&["render", "README.md", "--rules", "rules"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("unexpected argument '--rules'"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn invalid_source_date_epoch_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), "# 标题\n").unwrap();
+    for value in ["abc", "1e9", "99999999999999999999"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_checkgen"))
+            .args(["render", "a.md"])
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", value)
+            .output()
+            .unwrap();
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("SOURCE_DATE_EPOCH") && stderr(&output).contains("ignored"),
+            "{value}: {}",
+            stderr(&output)
+        );
+        let pdf = std::fs::read(dir.path().join("a.pdf")).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(
+            !text.contains("/CreationDate"),
+            "{value}: no date without a valid epoch"
+        );
+    }
+}
+
+/// The completion scripts and the manual page are generated from the same definitions as the
+/// parser: every subcommand is in them, and bash accepts the script.
+#[test]
+fn completions_and_manual_page_name_every_command() {
+    let commands = [
+        "sectors", "rules", "validate", "generate", "render", "trace",
+    ];
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = checkgen(&["completions", shell]);
+        assert_eq!(code(&output), 0, "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        for command in commands {
+            assert!(script.contains(command), "{shell} script lacks {command}");
+        }
+    }
+    let bash = stdout(&checkgen(&["completions", "bash"]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkgen.bash");
+    std::fs::write(&path, bash).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .output()
+        .expect("bash runs");
+    assert!(checked.status.success(), "{}", stderr(&checked));
+
+    let man = stdout(&checkgen(&["man"]));
+    assert!(man.contains(".TH checkgen 1"), "{man}");
+    for command in commands {
+        assert!(
+            man.contains(&format!("checkgen\\-{command}(1)")),
+            "man lacks {command}"
+        );
+        let page = stdout(&checkgen(&["man", command]));
+        assert!(
+            page.contains(&format!(".TH checkgen-{command} 1")),
+            "{page}"
+        );
+    }
+    let generate = stdout(&checkgen(&["man", "generate"]));
+    assert!(generate.contains("\\-\\-audience"), "{generate}");
+    assert_eq!(code(&checkgen(&["man", "frobnicate"])), 2);
+    assert_eq!(code(&checkgen(&["completions", "tcsh"])), 2);
+}
+
+/// The whole report of `validate` on a pack with one fault per file: positions, messages and
+/// help texts are reviewed as a diff whenever they change.
+#[test]
+fn validate_report_on_one_fault_per_file() {
+    let output = checkgen(&["validate", "--rules", "tests/fixtures/rules/faults"]);
+    assert_eq!(code(&output), 1);
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    let report = stderr(&output);
+    for n in 1..=10 {
+        assert!(
+            report.contains(&format!("faults/{n:02}-")),
+            "file {n:02} reported"
+        );
+    }
+    insta::assert_snapshot!(report);
 }

@@ -1,13 +1,12 @@
 //! The shipped forms of two sectors as PDF, read back: every item on the form is in the text
 //! layer, every page carries 第 X 页 共 Y 页, fonts are embedded subsets, output is
-//! reproducible, and poppler and qpdf (when installed) agree.
+//! reproducible, and poppler and qpdf agree (a missing one fails the test).
 
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{checkgen_in, code, pdf_pages, stderr};
+use common::{checkgen_in, code, external, pdf_pages, stderr};
 
 /// Generates Markdown and PDF for one selection into `dir`; returns (markdown, pdf path).
 fn generate(dir: &Path, args: &[&str], stem: &str) -> (String, std::path::PathBuf) {
@@ -125,19 +124,8 @@ fn forms_are_reproducible() {
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
 
-/// Runs an independent PDF reader if installed. CI installs them (.ci/run), so there a
-/// missing reader is a failure rather than a skipped check.
-fn run(program: &str, args: &[&str]) -> Option<std::process::Output> {
-    let output = Command::new(program).args(args).output().ok();
-    assert!(
-        output.is_some() || std::env::var_os("CI").is_none(),
-        "{program} is not installed; .ci/run installs poppler-utils and qpdf"
-    );
-    output
-}
-
 #[test]
-fn poppler_and_qpdf_agree_when_installed() {
+fn poppler_and_qpdf_agree() {
     let dir = tempfile::tempdir().unwrap();
     let (_, pdf) = generate(
         dir.path(),
@@ -145,7 +133,8 @@ fn poppler_and_qpdf_agree_when_installed() {
         "egov-regulator",
     );
     let path = pdf.to_str().unwrap();
-    if let Some(out) = run("pdftotext", &[path, "-"]) {
+    {
+        let out = external("pdftotext", &[path, "-"]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("被检查单位基本情况"), "{text}");
         assert!(text.contains("电子政务大厅安全运行"));
@@ -153,7 +142,8 @@ fn poppler_and_qpdf_agree_when_installed() {
         let first_item = text.find("信息系统定级").unwrap();
         assert!(heading < first_item, "reading order");
     }
-    if let Some(out) = run("pdffonts", &[path]) {
+    {
+        let out = external("pdffonts", &[path]);
         let fonts = String::from_utf8_lossy(&out.stdout);
         let rows: Vec<&str> = fonts.lines().skip(2).collect();
         assert!(!rows.is_empty(), "{fonts}");
@@ -164,7 +154,8 @@ fn poppler_and_qpdf_agree_when_installed() {
             );
         }
     }
-    if let Some(out) = run("qpdf", &["--check", path]) {
+    {
+        let out = external("qpdf", &["--check", path]);
         assert!(
             out.status.success(),
             "{}",

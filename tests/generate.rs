@@ -26,6 +26,7 @@ fn meta() -> Meta {
     Meta {
         checkgen_version: "test".into(),
         date: "2026-11-23".into(),
+        pdf_timestamp: None,
     }
 }
 
@@ -191,7 +192,13 @@ fn items_are_numbered_one_to_n_across_sections() {
 #[test]
 fn every_question_has_its_own_row_and_boxes() {
     let set = shipped();
-    let md = markdown(&set, &["telecom"], Audience::Enterprise, Some(3), OrgView::default());
+    let md = markdown(
+        &set,
+        &["telecom"],
+        Audience::Enterprise,
+        Some(3),
+        OrgView::default(),
+    );
     let checklist_ids = ids(&set, &["telecom"], Audience::Enterprise, Some(3));
     let mut multi = 0;
     for (index, id) in checklist_ids.iter().enumerate() {
@@ -208,8 +215,16 @@ fn every_question_has_its_own_row_and_boxes() {
         multi += 1;
         for (k, question) in questions.iter().enumerate() {
             let row = table_row(&md, &format!("{no}.{}", k + 1));
-            assert_eq!(row.get(2), Some(&question.question), "{id} question {}", k + 1);
-            assert!(row[5].contains("☐符合") && row[5].contains("☐不适用"), "{id}");
+            assert_eq!(
+                row.get(2),
+                Some(&question.question),
+                "{id} question {}",
+                k + 1
+            );
+            assert!(
+                row[5].contains("☐符合") && row[5].contains("☐不适用"),
+                "{id}"
+            );
         }
     }
     assert!(multi > 10, "only {multi} items have several questions");
@@ -421,7 +436,10 @@ fn level_one_forms_carry_no_remediation_infrastructure_or_important_data_items()
     for absent in ["SEC-009", "SEC-018", "SEC-019", "SEC-002", "SEC-003"] {
         assert!(!telecom1.contains(&absent.to_string()), "{absent}");
     }
-    assert!(telecom1.contains(&"SEC-001".to_string()), "grading is asked at every level");
+    assert!(
+        telecom1.contains(&"SEC-001".to_string()),
+        "grading is asked at every level"
+    );
 }
 
 #[test]
@@ -432,10 +450,16 @@ fn level_five_forms_carry_evaluation_self_inspection_and_expert_review() {
     let special = set.rule("SEC-037").unwrap();
     assert!(special.obligation.contains("特殊安全需求") && special.levels == [5]);
     for id in ["SEC-037", "SEC-002", "SEC-003", "SEC-009", "SEC-018"] {
-        assert!(enterprise.contains(&id.to_string()), "{id} missing at level 5");
+        assert!(
+            enterprise.contains(&id.to_string()),
+            "{id} missing at level 5"
+        );
     }
     for id in ["SEC-037", "SEC-030"] {
-        assert!(regulator.contains(&id.to_string()), "{id} missing at level 5");
+        assert!(
+            regulator.contains(&id.to_string()),
+            "{id} missing at level 5"
+        );
     }
     // The level-3 and level-4 frequencies are not asked of a level-5 system.
     for id in ["SEC-005", "SEC-006", "SEC-007", "SEC-008"] {
@@ -446,7 +470,12 @@ fn level_five_forms_carry_evaluation_self_inspection_and_expert_review() {
     // An inspection item asks no more than its rule: no “interval” test of a yearly duty.
     for rule in &set.rules {
         for inspection in &rule.inspection {
-            assert!(!inspection.item.contains("间隔不超过"), "{}: {}", rule.id, inspection.item);
+            assert!(
+                !inspection.item.contains("间隔不超过"),
+                "{}: {}",
+                rule.id,
+                inspection.item
+            );
         }
     }
 }
@@ -457,13 +486,29 @@ fn telecom_forms_ask_nothing_of_builders_or_platforms() {
     for audience in Audience::ALL {
         let text = markdown(&set, &["telecom"], audience, None, OrgView::default());
         let body = text.split("附件").next().unwrap();
-        for phrase in ["住宅建设单位", "电子商务平台经营者的", "非银行支付机构的"] {
-            assert!(!body.contains(phrase), "telecom {audience:?} form: “{phrase}”");
+        for phrase in ["住宅建设单位", "电子商务平台经营者的", "非银行支付机构的"]
+        {
+            assert!(
+                !body.contains(phrase),
+                "telecom {audience:?} form: “{phrase}”"
+            );
         }
     }
-    let builder = markdown(&set, &["construction"], Audience::Enterprise, None, OrgView::default());
+    let builder = markdown(
+        &set,
+        &["construction"],
+        Audience::Enterprise,
+        None,
+        OrgView::default(),
+    );
     assert!(builder.contains("本单位是否组织光纤到户通信设施验收"));
     assert!(!builder.contains("只将验收合格的设施接入公用电信网"));
-    let telecom = markdown(&set, &["telecom"], Audience::Enterprise, None, OrgView::default());
+    let telecom = markdown(
+        &set,
+        &["telecom"],
+        Audience::Enterprise,
+        None,
+        OrgView::default(),
+    );
     assert!(telecom.contains("只将验收合格的设施接入公用电信网"));
 }

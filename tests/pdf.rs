@@ -1,11 +1,13 @@
 //! PDF output read back with lopdf: text, pages, footers, fonts, metadata, outline,
-//! robustness and reproducibility. When poppler-utils and qpdf are installed, they check the
-//! files too; the lopdf tests stand alone.
+//! robustness and reproducibility; poppler-utils and qpdf check the files too (a missing one
+//! fails the test).
+
+mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use checkgen::pdf::{render_markdown, Orientation, PdfOptions, PdfOutput, Warning};
+use checkgen::pdf::PdfOptions;
+use checkgen::render::{self, Orientation, RenderContext, Rendered, Warning};
 use lopdf::{Dictionary, Document, Object};
 
 fn fixture(name: &str) -> String {
@@ -23,11 +25,20 @@ fn options() -> PdfOptions {
     }
 }
 
-fn render(markdown: &str) -> PdfOutput {
+/// Markdown → layout → PDF, in automatic orientation.
+fn render_markdown(markdown: &str, options: &PdfOptions) -> checkgen::Result<Rendered> {
+    render::pdf(&RenderContext {
+        markdown,
+        orientation: Orientation::Auto,
+        options: options.clone(),
+    })
+}
+
+fn render(markdown: &str) -> Rendered {
     render_markdown(markdown, &options()).expect("renders")
 }
 
-fn load(pdf: &PdfOutput) -> Document {
+fn load(pdf: &Rendered) -> Document {
     let doc = Document::load_mem(&pdf.bytes).expect("lopdf parses the PDF");
     assert_eq!(doc.get_pages().len(), pdf.pages, "page count");
     doc
@@ -306,11 +317,12 @@ fn orientation() {
         "A4 portrait: {w}×{h}"
     );
 
-    let forced = PdfOptions {
+    let forced = render::pdf(&RenderContext {
+        markdown: "正文",
         orientation: Orientation::Landscape,
-        ..options()
-    };
-    let doc = load(&render_markdown("正文", &forced).expect("renders"));
+        options: options(),
+    });
+    let doc = load(&forced.expect("renders"));
     let (w, h) = media_box(&doc, 1);
     assert!(w > h);
 }
@@ -415,11 +427,6 @@ fn huge_table_cells_and_rows_split() {
     load(&render(&header));
 }
 
-/// Runs a program if it is installed; `None` when it is not.
-fn tool(program: &str, args: &[&str]) -> Option<std::process::Output> {
-    Command::new(program).args(args).output().ok()
-}
-
 #[test]
 fn poppler_and_qpdf_agree() {
     let pdf = render(&fixture("inspection-form.md"));
@@ -428,7 +435,8 @@ fn poppler_and_qpdf_agree() {
     std::fs::write(&path, &pdf.bytes).expect("write");
     let file = path.to_str().expect("utf-8 path");
 
-    if let Some(out) = tool("qpdf", &["--check", file]) {
+    {
+        let out = common::external("qpdf", &["--check", file]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "qpdf --check: {stdout}");
         assert!(
@@ -436,7 +444,8 @@ fn poppler_and_qpdf_agree() {
             "{stdout}"
         );
     }
-    if let Some(out) = tool("pdffonts", &[file]) {
+    {
+        let out = common::external("pdffonts", &[file]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let fonts: Vec<&str> = stdout
             .lines()
@@ -453,7 +462,8 @@ fn poppler_and_qpdf_agree() {
             );
         }
     }
-    if let Some(out) = tool("pdftotext", &[file, "-"]) {
+    {
+        let out = common::external("pdftotext", &[file, "-"]);
         let text: String = String::from_utf8_lossy(&out.stdout)
             .chars()
             .filter(|c| !c.is_whitespace())

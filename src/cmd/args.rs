@@ -1,29 +1,93 @@
-//! What the subcommands share: output formats, printing, and error reports.
+//! What the subcommands share: the rules directories, output formats, the two streams (data on
+//! stdout, messages on stderr, as loud as `--quiet` / `--verbose` say) and error reports.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use checkgen::Error;
+use miette::Diagnostic;
 use unicode_width::UnicodeWidthStr;
+
+/// The version of every JSON document checkgen prints (README, "JSON outputs"). Raised when a
+/// field is renamed or removed; new fields do not raise it.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// `--rules DIR`, for the commands that read rules.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RuleDirs {
+    /// A rules directory layered over the embedded defaults (repeatable; later wins on equal ids)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
 
 /// How listings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
     /// Aligned columns for reading
     Table,
-    /// A JSON array, a stable contract for other tools
+    /// JSON, a versioned contract for other tools (README, "JSON outputs")
     Json,
 }
 
-/// Prints to stdout; a closed pipe (`checkgen rules | head`) ends output quietly.
+/// How much goes to stderr besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet = 0,
+    /// Errors, warnings, and what was written.
+    Normal = 1,
+    /// Also what was read and how long it took.
+    Verbose = 2,
+}
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Set once by `main` from `--quiet` / `--verbose`.
+pub fn set_verbosity(verbosity: Verbosity) {
+    VERBOSITY.store(verbosity as u8, Ordering::Relaxed);
+}
+
+fn loud_enough(level: Verbosity) -> bool {
+    VERBOSITY.load(Ordering::Relaxed) >= level as u8
+}
+
+/// A message about the run (`wrote out/x.pdf`): stderr, silenced by `--quiet`.
+pub fn info(message: &str) {
+    if loud_enough(Verbosity::Normal) {
+        eprintln!("{message}");
+    }
+}
+
+/// A warning: stderr, silenced by `--quiet`.
+pub fn warn(message: &str) {
+    if loud_enough(Verbosity::Normal) {
+        eprintln!("warning: {message}");
+    }
+}
+
+/// A detail only `--verbose` shows.
+pub fn detail(message: &str) {
+    if loud_enough(Verbosity::Verbose) {
+        eprintln!("{message}");
+    }
+}
+
+/// Prints data to stdout; a closed pipe (`checkgen rules | head`) ends output quietly.
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-/// Serializes `value` as pretty JSON with a final newline.
-pub fn print_json<T: serde::Serialize>(value: &T) {
-    // Serializing plain data structures cannot fail.
-    let json = serde_json::to_string_pretty(value).unwrap_or_default();
+/// Prints `{"schema_version": N, "<key>": value}` as pretty JSON with a final newline.
+pub fn print_json<T: serde::Serialize>(key: &str, value: &T) {
+    let mut document = serde_json::Map::new();
+    document.insert("schema_version".into(), SCHEMA_VERSION.into());
+    document.insert(
+        key.into(),
+        serde_json::to_value(value).expect("the listings are plain data with string keys"),
+    );
+    let json = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
     print(&format!("{json}\n"));
 }
 
@@ -49,13 +113,49 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     text
 }
 
-/// Prints an error to stderr: every problem of a rules error on its own line, then the error
-/// with its help text.
+/// Prints an error to stderr: every problem of a rules error on its own line, then the error,
+/// its causes and what to do.
 pub fn report(err: Error) {
     if let Error::Rules { problems } = &err {
         for problem in problems {
             eprintln!("{problem}");
         }
     }
-    eprintln!("{:?}", miette::Report::new(err));
+    eprint!("{}", diagnostic_text(&err));
+}
+
+/// `error: message [code]`, one `caused by:` line per source, and `help:`.
+fn diagnostic_text(diagnostic: &dyn Diagnostic) -> String {
+    let mut text = format!("error: {diagnostic}");
+    if let Some(code) = diagnostic.code() {
+        text.push_str(&format!(" [{code}]"));
+    }
+    text.push('\n');
+    let mut source = diagnostic.source();
+    while let Some(cause) = source {
+        text.push_str(&format!("  caused by: {cause}\n"));
+        source = cause.source();
+    }
+    if let Some(help) = diagnostic.help() {
+        text.push_str(&format!("  help: {help}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_reads_as_message_causes_and_help() {
+        let err = Error::Read {
+            path: "rules/x.yaml".into(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "No such file"),
+        };
+        assert_eq!(
+            diagnostic_text(&err),
+            "error: cannot read rules/x.yaml\n  caused by: No such file\n  \
+             help: check that the path exists and is readable\n"
+        );
+    }
 }

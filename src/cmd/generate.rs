@@ -9,7 +9,8 @@ use checkgen::select::Selection;
 use checkgen::view::{Meta, OrgView};
 use checkgen::{credit_code, template, Error, Result};
 
-use super::args::{print, report};
+use super::args::{detail, info, report, warn, RuleDirs};
+use super::clock::Clock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AudienceArg {
@@ -37,6 +38,8 @@ enum FormatArg {
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["sector", "all"])))]
 pub struct Args {
+    #[command(flatten)]
+    rules: RuleDirs,
     /// Sector ids, comma-separated: an enterprise in several sectors gets each rule once
     #[arg(
         long,
@@ -71,8 +74,15 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
-    let set = rules::load_checked(rule_dirs)?;
+pub fn run(args: Args) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let set = rules::load_checked(&args.rules.dirs)?;
+    detail(&format!(
+        "rules: {} rules in {} sectors ({} ms)",
+        set.rules.len(),
+        set.sectors.len(),
+        started.elapsed().as_millis()
+    ));
     let tera = template::tera(args.templates.as_deref())?;
     let mut formats: Vec<Format> = Vec::new();
     for format in &args.format {
@@ -109,7 +119,8 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
         };
         vec![Job { selection, org }]
     };
-    let meta = Meta::now();
+    let clock = Clock::read();
+    let meta = Meta::new(clock.now, clock.source_date_epoch);
     let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta);
     let mut failed = 0;
     for result in results {
@@ -120,17 +131,14 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
                         .paths
                         .iter()
                         .find(|p| p.extension().is_some_and(|e| e == "pdf"));
-                    eprintln!(
-                        "warning: {}: {warning}",
+                    warn(&format!(
+                        "{}: {warning}",
                         pdf.map_or(String::new(), |p| p.display().to_string())
-                    );
+                    ));
                 }
-                let lines: String = written
-                    .paths
-                    .iter()
-                    .map(|p| format!("wrote {}\n", p.display()))
-                    .collect();
-                print(&lines);
+                for path in &written.paths {
+                    info(&format!("wrote {}", path.display()));
+                }
             }
             Err(err) => {
                 failed += 1;
@@ -138,6 +146,11 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
             }
         }
     }
+    detail(&format!(
+        "{} forms in {} ms",
+        jobs.len(),
+        started.elapsed().as_millis()
+    ));
     if failed > 0 {
         eprintln!(
             "error: {failed} of {} forms failed; the others were written",

@@ -1,17 +1,18 @@
 //! `checkgen instruments`: the instrument registry with each entry's status and how many rules
 //! cite it.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::rules::{self, Instrument};
 use checkgen::Result;
 use serde::Serialize;
 
-use super::args::{print, print_json, table, ListFormat};
+use super::args::{print, print_json, table, ListFormat, RuleDirs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    rules: RuleDirs,
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
@@ -25,9 +26,9 @@ struct InstrumentRow<'a> {
     rules: usize,
 }
 
-pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
+pub fn run(args: Args) -> Result<ExitCode> {
     // Listed even when some rules are wrong: this is what a reviewer reads to fix them.
-    let (set, _) = rules::load(rule_dirs)?;
+    let (set, _) = rules::load(&args.rules.dirs)?;
     let rows: Vec<InstrumentRow> = set
         .instruments
         .instruments
@@ -35,15 +36,11 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
         .map(|instrument| InstrumentRow {
             instrument,
             status: instrument.status(),
-            rules: set
-                .rules
-                .iter()
-                .filter(|r| r.cites(&instrument.id))
-                .count(),
+            rules: set.rules.iter().filter(|r| r.cites(&instrument.id)).count(),
         })
         .collect();
     match args.format {
-        ListFormat::Json => print_json(&rows),
+        ListFormat::Json => print_json("instruments", &rows),
         ListFormat::Table => {
             let cells: Vec<Vec<String>> = rows
                 .iter()
@@ -61,7 +58,15 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
                 })
                 .collect();
             print(&table(
-                &["ID", "简称", "类别", "版本", "施行日期", "状态", "引用规则数"],
+                &[
+                    "ID",
+                    "简称",
+                    "类别",
+                    "版本",
+                    "施行日期",
+                    "状态",
+                    "引用规则数",
+                ],
                 &cells,
             ));
         }

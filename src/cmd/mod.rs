@@ -1,8 +1,10 @@
 //! The command line: one file per subcommand, each turning its flags into library calls.
 
 mod args;
+mod clock;
 mod generate;
 mod instruments;
+mod manual;
 mod render;
 mod rules;
 mod sectors;
@@ -14,10 +16,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use args::report;
+use args::Verbosity;
 use checkgen::Result;
 
 /// Compliance checklists (自查表 / 检查表) from the security, privacy and market-order clauses
 /// of Chinese information-consumption policy.
+///
+/// Data (listings, JSON, Markdown on request) goes to stdout; messages (what was written,
+/// warnings, errors) go to stderr. Exit codes: 0 success, 1 failure, 2 usage.
 #[derive(Debug, Parser)]
 #[command(
     name = "checkgen",
@@ -26,9 +32,13 @@ use checkgen::Result;
     max_term_width = 100
 )]
 pub struct Cli {
-    /// A rules directory layered over the embedded defaults (repeatable; later wins on equal ids)
-    #[arg(long = "rules", value_name = "DIR", global = true)]
-    pub rules: Vec<std::path::PathBuf>,
+    /// Print errors only: no warnings, no "wrote …" lines
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print what was read and how long each step took
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -50,17 +60,29 @@ pub enum Command {
     Render(render::Args),
     /// Show which seed sentences each rule covers, the gaps, and coverage per document
     Trace(trace::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell) to stdout
+    Completions(manual::CompletionsArgs),
+    /// Print a manual page (roff) to stdout: `checkgen man > checkgen.1`, `checkgen man
+    /// generate > checkgen-generate.1`
+    Man(manual::ManArgs),
 }
 
 /// Runs the command; `Ok` carries the exit code for outcomes that are not errors.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    args::set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    });
     match cli.command {
-        Command::Sectors(args) => sectors::run(&cli.rules, args),
-        Command::Rules(args) => rules::run(&cli.rules, args),
-        Command::Instruments(args) => instruments::run(&cli.rules, args),
-        Command::Validate(args) => validate::run(&cli.rules, args),
-        Command::Generate(args) => generate::run(&cli.rules, args),
+        Command::Sectors(args) => sectors::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Instruments(args) => instruments::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::Render(args) => render::run(args),
-        Command::Trace(args) => trace::run(&cli.rules, args),
+        Command::Trace(args) => trace::run(args),
+        Command::Completions(args) => manual::completions(args),
+        Command::Man(args) => manual::man(args),
     }
 }

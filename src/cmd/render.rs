@@ -4,11 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::output::write_atomic;
-use checkgen::pdf::{Orientation, PdfOptions};
-use checkgen::render::{self, RenderContext};
+use checkgen::pdf::PdfOptions;
+use checkgen::render::{self, Orientation, RenderContext};
 use checkgen::{Error, Result};
 
-use super::args::print;
+use super::args::{info, warn};
+use super::clock::Clock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum OrientationArg {
@@ -41,10 +42,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })?;
     // Checked with the fast validator first; only invalid input pays for the lossy copy.
     let markdown = String::from_utf8(bytes).unwrap_or_else(|invalid| {
-        eprintln!(
-            "warning: {} is not valid UTF-8; invalid bytes are shown as �",
+        warn(&format!(
+            "{} is not valid UTF-8; invalid bytes are shown as �",
             args.input.display()
-        );
+        ));
         String::from_utf8_lossy(invalid.as_bytes()).into_owned()
     });
     let output = args
@@ -52,22 +53,23 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .unwrap_or_else(|| args.input.with_extension("pdf"));
     let rendered = render::pdf(&RenderContext {
         markdown: &markdown,
+        orientation: match args.orientation {
+            OrientationArg::Auto => Orientation::Auto,
+            OrientationArg::Portrait => Orientation::Portrait,
+            OrientationArg::Landscape => Orientation::Landscape,
+        },
         options: PdfOptions {
             title: args.title.unwrap_or_default(),
-            orientation: match args.orientation {
-                OrientationArg::Auto => Orientation::Auto,
-                OrientationArg::Portrait => Orientation::Portrait,
-                OrientationArg::Landscape => Orientation::Landscape,
-            },
+            timestamp: Clock::read().source_date_epoch,
             ..PdfOptions::default()
         },
     })?;
     for warning in &rendered.warnings {
-        eprintln!("warning: {}: {warning}", args.input.display());
+        warn(&format!("{}: {warning}", args.input.display()));
     }
     write_atomic(&output, &rendered.bytes)?;
-    print(&format!(
-        "wrote {} ({} pages)\n",
+    info(&format!(
+        "wrote {} ({} pages)",
         output.display(),
         rendered.pages
     ));

@@ -1,17 +1,18 @@
 //! `checkgen rules`: list rules, optionally for one sector and audience.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::rules::{self, Audience, Rule};
 use checkgen::select::Selection;
 use checkgen::Result;
 
-use super::args::{print, print_json, table, ListFormat};
+use super::args::{print, print_json, table, ListFormat, RuleDirs};
 use super::generate::AudienceArg;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    rules: RuleDirs,
     /// Only rules that apply to this sector (see `checkgen sectors`)
     #[arg(long, value_name = "SECTOR")]
     sector: Option<String>,
@@ -22,13 +23,13 @@ pub struct Args {
     /// changes
     #[arg(long, value_name = "ID")]
     instrument: Option<String>,
-    /// Output format; JSON is a stable contract (see the README)
+    /// Output format; JSON is a versioned contract (README, "JSON outputs")
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
 }
 
-pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
-    let set = rules::load_checked(rule_dirs)?;
+pub fn run(args: Args) -> Result<ExitCode> {
+    let set = rules::load_checked(&args.rules.dirs)?;
     if let Some(sector) = &args.sector {
         // Checks the id and suggests the nearest one on a typo.
         Selection::new(
@@ -59,7 +60,7 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
         .filter(|r| args.instrument.as_deref().is_none_or(|id| r.cites(id)))
         .collect();
     match args.format {
-        ListFormat::Json => print_json(&selected),
+        ListFormat::Json => print_json("rules", &selected),
         ListFormat::Table => {
             let rows: Vec<Vec<String>> = selected
                 .iter()

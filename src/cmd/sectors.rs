@@ -1,16 +1,17 @@
 //! `checkgen sectors`: the sector catalog with rule counts per audience.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::rules::{self, Audience};
 use checkgen::Result;
 use serde::Serialize;
 
-use super::args::{print, print_json, table, ListFormat};
+use super::args::{print, print_json, table, ListFormat, RuleDirs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    rules: RuleDirs,
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
@@ -25,8 +26,8 @@ struct SectorRow<'a> {
     regulator_rules: usize,
 }
 
-pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
-    let set = rules::load_checked(rule_dirs)?;
+pub fn run(args: Args) -> Result<ExitCode> {
+    let set = rules::load_checked(&args.rules.dirs)?;
     let count = |sector: &str, audience: Audience| {
         set.rules
             .iter()
@@ -45,7 +46,7 @@ pub fn run(rule_dirs: &[PathBuf], args: Args) -> Result<ExitCode> {
         })
         .collect();
     match args.format {
-        ListFormat::Json => print_json(&rows),
+        ListFormat::Json => print_json("sectors", &rows),
         ListFormat::Table => {
             let cells: Vec<Vec<String>> = rows
                 .iter()

@@ -10,6 +10,8 @@
 mod inline;
 mod linebreak;
 mod page;
+#[cfg(test)]
+mod proptests;
 mod style;
 mod table;
 mod walker;

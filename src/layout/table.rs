@@ -176,7 +176,11 @@ pub fn place(
 
 /// Column widths filling `width`, whether the minimums overflowed, and which columns are
 /// narrow enough to centre.
-fn column_widths(rows: &[Vec<Shaped>], columns: usize, width: f32) -> (Vec<f32>, bool, Vec<bool>) {
+pub(super) fn column_widths(
+    rows: &[Vec<Shaped>],
+    columns: usize,
+    width: f32,
+) -> (Vec<f32>, bool, Vec<bool>) {
     let pad = 2.0 * CELL_PAD_X;
     let mut min = vec![pad; columns];
     let mut max = vec![pad; columns];

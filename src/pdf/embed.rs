@@ -52,6 +52,10 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         let mut subset_ids: HashMap<u16, u16> = HashMap::new();
         let mut codes = Codes::default();
         let mut missing: Vec<char> = Vec::new();
+        let too_many = || Error::Subset {
+            font: font.postscript_name(),
+            reason: "more than 65535 distinct characters".into(),
+        };
         for (_, item) in pages.iter().flat_map(|p| &p.items) {
             let Item::Text { text, font: f, .. } = item else {
                 continue;
@@ -65,8 +69,7 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
                 }
                 match fonts.glyph(font, c) {
                     Some(gid) => {
-                        // The face has fewer than 65,536 glyphs, so the count fits.
-                        let next = u16::try_from(glyphs.len()).unwrap_or(u16::MAX);
+                        let next = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
                         let code = *subset_ids.entry(gid).or_insert_with(|| {
                             glyphs.push(gid);
                             next
@@ -80,10 +83,6 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         if codes.is_empty() && missing.is_empty() {
             continue;
         }
-        let too_many = || Error::Subset {
-            font: font.postscript_name(),
-            reason: "more than 65535 distinct characters".into(),
-        };
         let first_blank = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
         for (i, c) in missing.iter().enumerate() {
             let offset = u16::try_from(i).map_err(|_| too_many())?;
@@ -113,8 +112,8 @@ impl Subset {
     }
 
     fn blanks(&self) -> u16 {
-        // `plan` gave every missing character a u16 code, so the count fits.
-        u16::try_from(self.missing.len()).unwrap_or(u16::MAX)
+        u16::try_from(self.missing.len())
+            .expect("`plan` gave every missing character a u16 code, so the count fits")
     }
 
     fn malformed(&self) -> Error {

@@ -6,25 +6,20 @@
 //! final touches: subset tags, a nested outline from the headings, metadata, a
 //! content-derived file identifier. The same input always gives the same bytes.
 //!
-//! A render runs on the thread that calls it. A second thread, which subset the fonts and
-//! wrote half the pages while this one built the object tree, made the 17-page checklist no
-//! faster in the benchmark (8.3 against 7.8 ms with one thread) for a third more processor
-//! time: its start, its own allocator heap and compressor cost as much as it saved, and on a
-//! two-core machine the other core is often busy. `generate --all` renders documents in
-//! parallel instead.
+//! [`write`] is the one entry: a laid-out [`Document`] in, the file's bytes out. It runs on the
+//! thread that calls it (`generate --all` renders documents in parallel instead; the README's
+//! benchmark section says why).
 
 mod cidfont;
 mod deflate;
 mod embed;
 mod finish;
+mod objects;
 mod sfnt;
-mod write;
 
 use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};
-use crate::layout::{self, LayoutOptions};
-
-pub use crate::layout::{Orientation, Warning};
+use crate::layout::Document;
 
 /// Settings for one PDF.
 #[derive(Debug, Clone, Default)]
@@ -42,8 +37,6 @@ pub struct PdfOptions {
     /// `SOURCE_DATE_EPOCH`. `None` writes no dates at all: a date taken from the clock would
     /// make every build differ.
     pub timestamp: Option<i64>,
-    /// Page orientation.
-    pub orientation: Orientation,
 }
 
 /// A rendered PDF.
@@ -53,8 +46,6 @@ pub struct PdfOutput {
     pub bytes: Vec<u8>,
     /// Number of pages.
     pub pages: usize,
-    /// Things the reader should know (e.g. characters the font lacks); the PDF is complete.
-    pub warnings: Vec<Warning>,
 }
 
 /// Why a PDF could not be produced. No Markdown input causes one: these are faults of the
@@ -89,33 +80,29 @@ pub enum Error {
     Write(String),
 }
 
-/// Renders Markdown (CommonMark with GFM tables, strikethrough and task lists) as an A4 PDF
-/// with the embedded Noto Sans SC font.
+/// Writes a laid-out document as a PDF with the embedded Noto Sans SC faces, subset.
 ///
-/// Any input renders, from an empty string to arbitrary text; an `Err` means the program
-/// itself is broken (see [`Error`]).
+/// Any laid-out document can be written; an `Err` means the program itself is broken (see
+/// [`Error`]).
 ///
 /// ```
-/// use checkgen::pdf::{render_markdown, PdfOptions};
+/// use checkgen::fonts::FontSet;
+/// use checkgen::layout::{layout, LayoutOptions};
+/// use checkgen::pdf::{self, PdfOptions};
 ///
+/// let markdown = "# 现场检查记录表\n\n| 序号 | 检查项 |\n| --- | --- |\n| 1 | 定级 |\n";
+/// let document = layout(FontSet::get()?, markdown, &LayoutOptions::default());
 /// let options = PdfOptions { title: "检查表".into(), ..PdfOptions::default() };
-/// let pdf = render_markdown("# 现场检查记录表\n\n| 序号 | 检查项 |\n| --- | --- |\n| 1 | 定级 |\n", &options)?;
+/// let pdf = pdf::write(&document, &options)?;
 /// assert!(pdf.bytes.starts_with(b"%PDF-"));
 /// assert_eq!(pdf.pages, 1);
-/// assert!(pdf.warnings.is_empty());
+/// assert!(document.warnings.is_empty());
 /// # Ok::<(), checkgen::pdf::Error>(())
 /// ```
-pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput, Error> {
+pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Error> {
     let fonts = FontSet::get()?;
-    let document = layout::layout(
-        fonts,
-        markdown,
-        &LayoutOptions {
-            orientation: options.orientation,
-        },
-    );
     let subsets = embed::plan(fonts, &document.pages)?;
-    let doc = write::document(&options.title, &document.pages, fonts, &subsets)?;
+    let doc = objects::document(&options.title, &document.pages, fonts, &subsets)?;
     // Embedded uncompressed (see `finish`): TrueType outlines are dense, and deflate took only
     // a sixth off them (150 of 183 KiB for a 17-page checklist) for a sixth of the render.
     let programs = subsets
@@ -126,12 +113,12 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
     let contents = document
         .pages
         .iter()
-        .map(|page| deflater.deflate(&write::content(page, &subsets)))
+        .map(|page| deflater.deflate(&objects::content(page, &subsets)))
         .collect::<Result<Vec<_>, Error>>()?;
     let bytes = finish::finish(
         doc,
         options,
-        &document,
+        document,
         &subsets,
         programs,
         contents,
@@ -140,6 +127,5 @@ pub fn render_markdown(markdown: &str, options: &PdfOptions) -> Result<PdfOutput
     Ok(PdfOutput {
         bytes,
         pages: document.pages.len(),
-        warnings: document.warnings,
     })
 }

@@ -299,7 +299,10 @@ fn check_article(
         if reference.excerpt.is_some() {
             report(
                 &format!("{field}.excerpt"),
-                format!("{} has no shipped text to check the excerpt in", instrument.short),
+                format!(
+                    "{} has no shipped text to check the excerpt in",
+                    instrument.short
+                ),
                 "drop the excerpt, or ship the text in references/".into(),
             );
         }

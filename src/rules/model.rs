@@ -299,7 +299,9 @@ impl Rule {
 
     /// True when a reference of the rule names this instrument id.
     pub fn cites(&self, instrument: &str) -> bool {
-        self.references.iter().any(|r| r.instrument_id == instrument)
+        self.references
+            .iter()
+            .any(|r| r.instrument_id == instrument)
     }
 
     pub fn is_for(&self, audience: Audience) -> bool {

@@ -57,7 +57,10 @@ mod tests {
 
     #[test]
     fn finds_status_words_with_positions() {
-        assert_eq!(reviewer_phrases("第二十三条（顺延推定，未经核实）").len(), 3);
+        assert_eq!(
+            reviewer_phrases("第二十三条（顺延推定，未经核实）").len(),
+            3
+        );
         assert!(reviewer_phrases("核实用户身份").is_empty());
         assert_eq!(find_in("甲\n乙未经核实"), vec![(2, 2, "未经核实")]);
     }

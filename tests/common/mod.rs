@@ -45,3 +45,17 @@ pub fn pdf_pages(path: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// Runs an independent reader (pdftotext, pdffonts, qpdf). A missing one fails the test with
+/// what to install: a check that passes without its tool would check nothing.
+pub fn external(program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!(
+                "{program} could not be run ({err}): install poppler-utils and qpdf \
+                 (`apt-get install poppler-utils qpdf`; .ci/run does it)"
+            )
+        })
+}

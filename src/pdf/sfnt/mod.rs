@@ -97,7 +97,7 @@ fn subset_with<'f>(
         }
     }
     tables.extend(extra);
-    Ok(assemble(version, tables))
+    assemble(version, tables).map_err(|_| malformed)
 }
 
 /// The face reduced to what printpdf reads from it: its tables of metrics and names, and

@@ -62,8 +62,9 @@ pub fn put32(data: &mut [u8], at: usize, value: u32) -> Option<()> {
 }
 
 /// Writes tables into an sfnt (sorted tags, 4-byte aligned, checksums and the `head`
-/// checksum adjustment filled in), in one buffer of the final size.
-pub fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
+/// checksum adjustment filled in), in one buffer of the final size. A `head` table too short
+/// for its checksum adjustment is malformed.
+pub fn assemble(version: u32, mut tables: Vec<Table>) -> Result<Vec<u8>, FaceError> {
     tables.sort_by_key(|t| t.0);
     let count = tables.len() as u16;
     let selector = (u16::BITS - 1 - count.max(1).leading_zeros()) as u16;
@@ -96,7 +97,7 @@ pub fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
         out.resize(out.len().next_multiple_of(4), 0);
         if tag == b"head" {
             // Summed with the adjustment at zero, as the format asks; set below.
-            let _ = put32(&mut out, offset + 8, 0);
+            put32(&mut out, offset + 8, 0).ok_or(FaceError::Malformed)?;
             head_at = Some(offset);
         }
         let sum = checksum(&out[offset..]);
@@ -108,9 +109,9 @@ pub fn assemble(version: u32, mut tables: Vec<Table>) -> Vec<u8> {
     }
     if let Some(head) = head_at {
         let adjustment = 0xB1B0_AFBA_u32.wrapping_sub(checksum(&out));
-        let _ = put32(&mut out, head + 8, adjustment);
+        put32(&mut out, head + 8, adjustment).expect("the head table was written above");
     }
-    out
+    Ok(out)
 }
 
 pub fn checksum(data: &[u8]) -> u32 {

@@ -44,11 +44,14 @@ pub fn document(
     for subset in subsets {
         let mut parse_warnings = Vec::new();
         let metrics = subset.metrics(fonts)?;
-        let parsed =
+        let mut parsed =
             ParsedFont::from_bytes(&metrics, 0, &mut parse_warnings).ok_or(Error::Subset {
                 font: subset.font.postscript_name(),
                 reason: "printpdf could not read the subset font".into(),
             })?;
+        // printpdf names the font after this (`/BaseFont`, `/FontName`); its parser leaves it
+        // empty, and the resource name would stand in.
+        parsed.font_name = Some(subset.font.postscript_name().to_string());
         let id = PdfFontId(resource(subset.font).to_string());
         doc.resources
             .fonts
