@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::rules::{
-    sub_item_applies, Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity,
+    asked_of, Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity,
 };
 use crate::seeds::Seeds;
 use crate::select::Checklist;
@@ -283,18 +283,8 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
 }
 
 fn item(rule: &Rule, no: usize, sectors: &[String], seeds: &Seeds) -> ItemView {
-    let self_check: Vec<SelfCheck> = rule
-        .self_check
-        .iter()
-        .filter(|c| sub_item_applies(&c.sectors, sectors))
-        .cloned()
-        .collect();
-    let inspection: Vec<Inspection> = rule
-        .inspection
-        .iter()
-        .filter(|i| sub_item_applies(&i.sectors, sectors))
-        .cloned()
-        .collect();
+    let self_check = asked_of(&rule.self_check, sectors);
+    let inspection = asked_of(&rule.inspection, sectors);
     let sources: Vec<SourceView> = rule
         .sources
         .iter()

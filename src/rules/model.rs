@@ -143,10 +143,36 @@ pub struct Inspection {
     pub sectors: Vec<String>,
 }
 
-/// True when a sub-item limited to `only` sectors (empty = the rule's sectors) is asked of a
-/// form for `selected` sectors.
-pub fn sub_item_applies(only: &[String], selected: &[String]) -> bool {
-    only.is_empty() || only.iter().any(|s| selected.contains(s))
+/// A self-check question or an inspection item: it may be limited to some of its rule's sectors.
+pub trait SubItem: Clone {
+    /// The sectors it is asked of; empty means every sector of the rule.
+    fn sectors(&self) -> &[String];
+
+    /// True when a form for the `selected` sectors asks it.
+    fn applies_to(&self, selected: &[String]) -> bool {
+        self.sectors().is_empty() || self.sectors().iter().any(|s| selected.contains(s))
+    }
+}
+
+impl SubItem for SelfCheck {
+    fn sectors(&self) -> &[String] {
+        &self.sectors
+    }
+}
+
+impl SubItem for Inspection {
+    fn sectors(&self) -> &[String] {
+        &self.sectors
+    }
+}
+
+/// The sub-items a form for the `selected` sectors asks, in order.
+pub fn asked_of<T: SubItem>(items: &[T], selected: &[String]) -> Vec<T> {
+    items
+        .iter()
+        .filter(|item| item.applies_to(selected))
+        .cloned()
+        .collect()
 }
 
 /// The inspection methods a form may name.
