@@ -387,8 +387,8 @@ where
             self.in_comment = !trimmed.contains("-->");
             return;
         }
-        if trimmed.starts_with("<!--") {
-            self.in_comment = !trimmed["<!--".len()..].contains("-->");
+        if let Some(rest) = trimmed.strip_prefix("<!--") {
+            self.in_comment = !rest.contains("-->");
             return;
         }
         if trimmed.is_empty() {
