@@ -135,8 +135,21 @@ pub struct ChecklistView {
     pub item_count: usize,
     /// Number of 关键项.
     pub key_item_count: usize,
+    /// Rows with result boxes on this audience's form (one per question or inspection
+    /// content): what a person fills in and counts in the conclusion.
+    pub row_count: usize,
+    /// Rows belonging to 关键项.
+    pub key_row_count: usize,
     /// Seed documents, whether or not an item cites them.
     pub documents: Vec<DocumentView>,
+}
+
+/// Rows with result boxes that an item puts on a form for `audience`.
+fn rows(item: &ItemView, audience: Audience) -> usize {
+    match audience {
+        Audience::Enterprise => item.self_check.len(),
+        Audience::Regulator => item.inspection.len(),
+    }
 }
 
 /// Things about the run rather than the checklist, seen by templates as `meta`.
@@ -267,6 +280,11 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
         key_item_count: items()
             .filter(|i| i.severity == Severity::High.id())
             .count(),
+        row_count: items().map(|i| rows(i, selection.audience)).sum(),
+        key_row_count: items()
+            .filter(|i| i.severity == Severity::High.id())
+            .map(|i| rows(i, selection.audience))
+            .sum(),
         sections,
         documents: seeds
             .docs

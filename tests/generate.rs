@@ -501,8 +501,8 @@ fn telecom_forms_ask_nothing_of_builders_or_platforms() {
         None,
         OrgView::default(),
     );
-    assert!(builder.contains("本单位是否组织光纤到户通信设施验收"));
-    assert!(!builder.contains("只将验收合格的设施接入公用电信网"));
+    assert!(builder.contains("本单位是否组织了光纤到户通信设施验收"));
+    assert!(!builder.contains("接入公用电信网的住宅区光纤到户通信设施"));
     let telecom = markdown(
         &set,
         &["telecom"],
@@ -510,5 +510,6 @@ fn telecom_forms_ask_nothing_of_builders_or_platforms() {
         None,
         OrgView::default(),
     );
-    assert!(telecom.contains("只将验收合格的设施接入公用电信网"));
+    assert!(telecom.contains("接入公用电信网的住宅区光纤到户通信设施"));
+    assert!(!telecom.contains("本单位是否组织了光纤到户通信设施验收"));
 }
