@@ -23,6 +23,7 @@ use pulldown_cmark::{Options, Parser};
 use crate::fonts::{FontId, FontSet};
 
 pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
+pub use walker::FOOTER_MARK;
 
 /// Page orientation of the whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
