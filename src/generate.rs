@@ -240,3 +240,55 @@ pub fn write_all(
         .map(|job| write_job(set, tera, job, formats, out, meta))
         .collect()
 }
+
+/// Every form `generate` can make for one sector: each audience, without a level and at each
+/// level 1–5.
+pub fn every_form_job(set: &RuleSet) -> Vec<Job> {
+    let levels = std::iter::once(None).chain(select::LEVELS.map(Some));
+    set.sectors
+        .iter()
+        .flat_map(|sector| {
+            levels.clone().flat_map(move |level| {
+                Audience::ALL.into_iter().map(move |audience| {
+                    Job::new(
+                        Selection {
+                            sectors: vec![sector.id.clone()],
+                            audience,
+                            level,
+                        },
+                        OrgView::default(),
+                    )
+                })
+            })
+        })
+        .collect()
+}
+
+/// Renders every sector × audience × level form and reports each reviewer's phrase (verification
+/// status, "推定", …) found in its text as `<form>.md:line:col`: nothing unverified may reach a
+/// form, whatever rule, registry entry or template put it there.
+pub fn check_forms(set: &RuleSet, tera: &Tera, meta: &Meta) -> Result<Vec<crate::Problem>> {
+    let jobs = every_form_job(set);
+    let found: Vec<Result<Vec<crate::Problem>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let text = markdown(set, tera, job, meta)?;
+            let file = format!("{}.md", job.selection.file_stem());
+            Ok(crate::rules::find_reviewer_wording(&text)
+                .into_iter()
+                .map(|(line, column, phrase)| {
+                    crate::Problem::new(
+                        crate::Location::new(&file, line, column),
+                        format!("generated form contains reviewer's wording “{phrase}”"),
+                    )
+                    .with_help("find the rule or instrument it comes from and move the wording to a `review:` field or a YAML comment")
+                })
+                .collect())
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for result in found {
+        problems.extend(result?);
+    }
+    Ok(problems)
+}

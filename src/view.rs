@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{Audience, Inspection, Reference, Rule, RuleSet, SelfCheck};
+use crate::rules::{
+    asked_of, Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity,
+};
 use crate::seeds::Seeds;
 use crate::select::Checklist;
 
@@ -109,9 +111,10 @@ pub struct ItemView {
     pub levels: Vec<u8>,
     /// `第三级`, `第二级及以上`, or empty when the rule applies at every level.
     pub levels_label: String,
-    /// Self-assessment questions and evidence (enterprise forms).
+    /// Self-assessment questions and evidence (enterprise forms): those asked of the selected
+    /// sectors.
     pub self_check: Vec<SelfCheck>,
-    /// What is inspected and how (regulator forms).
+    /// What is inspected and how (regulator forms), for the selected sectors.
     pub inspection: Vec<Inspection>,
     /// The distinct inspection methods of the item, joined by 、.
     pub methods: String,
@@ -146,6 +149,9 @@ pub struct ChecklistView {
     pub sectors: Vec<SectorView>,
     /// Sector names joined by 、.
     pub sector_names: String,
+    /// True when a selected sector runs classified systems (涉密信息系统): the form then asks
+    /// for their 密级 and 测评审查 instead of a protection level.
+    pub classified: bool,
     /// Protection level asked for, or null.
     pub level: Option<u8>,
     /// `第三级`, or empty when no level was given.
@@ -262,7 +268,7 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
                 .iter()
                 .map(|rule| {
                     no += 1;
-                    item(rule, no, seeds)
+                    item(rule, no, &selection.sectors, seeds)
                 })
                 .collect(),
         })
@@ -282,6 +288,11 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
             .collect::<Vec<_>>()
             .join("、"),
         sectors,
+        classified: selection
+            .sectors
+            .iter()
+            .filter_map(|id| set.sector(id))
+            .any(|s| s.classified),
         level: selection.level,
         level_label: selection.level.map(level_name).unwrap_or_default(),
         org,
@@ -290,7 +301,9 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
         appendix: Appendix::Inline,
         appendix_file: String::new(),
         item_count: items().count(),
-        key_item_count: items().filter(|i| i.severity == "high").count(),
+        key_item_count: items()
+            .filter(|i| i.severity == Severity::High.id())
+            .count(),
         sections,
         documents: seeds
             .docs
@@ -306,7 +319,9 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
     }
 }
 
-fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
+fn item(rule: &Rule, no: usize, sectors: &[String], seeds: &Seeds) -> ItemView {
+    let self_check = asked_of(&rule.self_check, sectors);
+    let inspection = asked_of(&rule.inspection, sectors);
     let sources: Vec<SourceView> = rule
         .sources
         .iter()
@@ -324,9 +339,8 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
         })
         .collect();
     let references: Vec<ReferenceView> = rule.references.iter().map(reference).collect();
-    let mut methods: Vec<&str> = Vec::new();
-    for method in rule.inspection.iter().flat_map(|i| i.method.split('、')) {
-        let method = method.trim();
+    let mut methods: Vec<Method> = Vec::new();
+    for method in inspection.iter().flat_map(|i| i.method.iter().copied()) {
         if !methods.contains(&method) {
             methods.push(method);
         }
@@ -347,14 +361,14 @@ fn item(rule: &Rule, no: usize, seeds: &Seeds) -> ItemView {
         id: rule.id.clone(),
         title: rule.title.clone(),
         obligation: rule.obligation.clone(),
-        severity: format!("{:?}", rule.severity).to_lowercase(),
+        severity: rule.severity.id().to_string(),
         severity_label: rule.severity.label().to_string(),
         weight: rule.severity.weight(),
         levels: rule.levels.clone(),
         levels_label: levels_label(&rule.levels),
-        self_check: rule.self_check.clone(),
-        inspection: rule.inspection.clone(),
-        methods: methods.join("、"),
+        self_check,
+        inspection,
+        methods: Method::join(&methods),
         sources,
         references,
         basis,

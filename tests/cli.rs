@@ -43,6 +43,65 @@ fn validate_reports_every_fault_with_its_position() {
 }
 
 #[test]
+fn validate_reports_stale_citations_with_their_positions() {
+    let output = checkgen(&["validate", "--rules", "tests/fixtures/rules/stale"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let err = stderr(&output);
+    let file = "tests/fixtures/rules/stale/market.yaml";
+    for expected in [
+        format!("{file}:17:21: STL-001: cites `aucl-2019`, a superseded version of"),
+        format!("{file}:20:18: STL-001: 中华人民共和国个人信息保护法 has no 第九十九条"),
+        format!("{file}:23:18: STL-001: excerpt not found in 中华人民共和国电子商务法 第四十条"),
+    ] {
+        assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(err.contains("cite the version in force, `aucl`"), "{err}");
+    assert!(err.contains("error: 3 problems found"), "{err}");
+}
+
+#[test]
+fn instruments_lists_status_and_citing_rules() {
+    let output = checkgen(&["instruments", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rows = &json["instruments"];
+    let row = |id: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("no instrument {id}"))
+            .clone()
+    };
+    assert_eq!(row("aucl-2019")["status"], "superseded");
+    assert_eq!(row("aucl-2019")["rules"], 0);
+    assert_eq!(row("pay-measures-2010")["status"], "repealed");
+    assert_eq!(row("csl")["status"], "in_force");
+    assert!(row("csl")["rules"].as_u64().unwrap() > 10);
+
+    let output = checkgen(&["rules", "--instrument", "secrets", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rules = json["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let reference = rule["references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["instrument_id"] == "secrets")
+            .expect("every listed rule cites the instrument");
+        assert_eq!(
+            reference["instrument"],
+            "中华人民共和国保守国家秘密法（2024年修订）"
+        );
+        assert_eq!(reference["text"], "secrets");
+    }
+    let output = checkgen(&["rules", "--instrument", "nosuch"]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
 fn validate_survives_garbage_files() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [&[u8]; 6] = [

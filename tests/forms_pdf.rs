@@ -18,14 +18,16 @@ fn generate(dir: &Path, args: &[&str], stem: &str) -> (String, std::path::PathBu
     (markdown, dir.join(format!("{stem}.pdf")))
 }
 
-/// The 检查项 / 自查项 titles of the item rows of a generated form.
+/// The 检查项 / 自查项 titles of the item rows of a generated form: the row of an item with one
+/// question (`| 5 |`) or the first row of one with several (`| 5.1 |`).
 fn item_titles(markdown: &str) -> Vec<String> {
     markdown
         .lines()
         .filter(|line| {
-            line.split(" | ")
-                .next()
-                .is_some_and(|first| first.trim_start_matches("| ").parse::<u32>().is_ok())
+            line.split(" | ").next().is_some_and(|first| {
+                let no = first.trim_start_matches("| ");
+                no.strip_suffix(".1").unwrap_or(no).parse::<u32>().is_ok()
+            })
         })
         .filter_map(|line| line.split(" | ").nth(1))
         .map(|cell| {

@@ -175,9 +175,59 @@ fn items_are_numbered_one_to_n_across_sections() {
     );
     let count = ids(&set, &["payment"], Audience::Regulator, Some(3)).len();
     for no in 1..=count {
-        assert_eq!(table_row(&md, &no.to_string()).len(), 7, "item {no}");
+        let single = table_row(&md, &no.to_string());
+        let row = if single.is_empty() {
+            table_row(&md, &format!("{no}.1"))
+        } else {
+            single
+        };
+        assert_eq!(row.len(), 7, "item {no}");
     }
     assert!(table_row(&md, &(count + 1).to_string()).is_empty());
+    assert!(table_row(&md, &format!("{}.1", count + 1)).is_empty());
+}
+
+#[test]
+fn every_question_has_its_own_row_and_boxes() {
+    let set = shipped();
+    let md = markdown(
+        &set,
+        &["telecom"],
+        Audience::Enterprise,
+        Some(3),
+        OrgView::default(),
+    );
+    let checklist_ids = ids(&set, &["telecom"], Audience::Enterprise, Some(3));
+    let mut multi = 0;
+    for (index, id) in checklist_ids.iter().enumerate() {
+        let rule = set.rule(id).unwrap();
+        let no = index + 1;
+        let questions: Vec<_> = rule
+            .self_check
+            .iter()
+            .filter(|c| c.sectors.is_empty() || c.sectors.iter().any(|s| s == "telecom"))
+            .collect();
+        if questions.len() < 2 {
+            continue;
+        }
+        multi += 1;
+        for (k, question) in questions.iter().enumerate() {
+            let row = table_row(&md, &format!("{no}.{}", k + 1));
+            assert_eq!(
+                row.get(2),
+                Some(&question.question),
+                "{id} question {}",
+                k + 1
+            );
+            assert!(
+                row[5].contains("☐符合") && row[5].contains("☐不适用"),
+                "{id}"
+            );
+        }
+    }
+    assert!(multi > 10, "only {multi} items have several questions");
+    // The form says what the item classes mean.
+    assert!(md.contains("关键项为核心义务") && md.contains("提示项为"));
 }
 
 #[test]
@@ -328,4 +378,136 @@ fn each_sector_gets_what_its_instruments_name() {
             );
         }
     }
+}
+
+#[test]
+fn no_form_at_any_level_carries_reviewer_wording() {
+    let set = shipped();
+    let tera = template::tera(None).unwrap();
+    let jobs = generate::every_form_job(&set);
+    // 13 sectors × 2 audiences × (no level + levels 1–5).
+    assert_eq!(jobs.len(), set.sectors.len() * 2 * 6);
+    // Checked here with a list of its own, not only through `check_forms`.
+    let phrases = [
+        "未经核实",
+        "未核实",
+        "推定",
+        "2014年时",
+        "转载",
+        "顺延",
+        "2016年文本",
+    ];
+    for job in &jobs {
+        let text = generate::markdown(&set, &tera, job, &meta()).unwrap();
+        for phrase in phrases {
+            assert!(
+                !text.contains(phrase),
+                "{}: “{phrase}” is printed",
+                job.selection.file_stem()
+            );
+        }
+    }
+    assert!(generate::check_forms(&set, &tera, &meta())
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn level_one_forms_carry_no_remediation_infrastructure_or_important_data_items() {
+    let set = shipped();
+    for sector in &set.sectors {
+        for audience in Audience::ALL {
+            let level1 = ids(&set, &[sector.id.as_str()], audience, Some(1));
+            for rule_id in &level1 {
+                let rule = set.rule(rule_id).unwrap();
+                assert!(
+                    !rule.title.contains("整改")
+                        && !rule.obligation.contains("关键信息基础设施")
+                        && !rule.obligation.starts_with("重要数据"),
+                    "{} {audience:?} level 1 carries {rule_id} {}",
+                    sector.id,
+                    rule.title
+                );
+            }
+        }
+    }
+    let telecom1 = ids(&set, &["telecom"], Audience::Enterprise, Some(1));
+    for absent in ["SEC-009", "SEC-018", "SEC-019", "SEC-002", "SEC-003"] {
+        assert!(!telecom1.contains(&absent.to_string()), "{absent}");
+    }
+    assert!(
+        telecom1.contains(&"SEC-001".to_string()),
+        "grading is asked at every level"
+    );
+}
+
+#[test]
+fn level_five_forms_carry_evaluation_self_inspection_and_expert_review() {
+    let set = shipped();
+    let enterprise = ids(&set, &["telecom"], Audience::Enterprise, Some(5));
+    let regulator = ids(&set, &["telecom"], Audience::Regulator, Some(5));
+    let special = set.rule("SEC-037").unwrap();
+    assert!(special.obligation.contains("特殊安全需求") && special.levels == [5]);
+    for id in ["SEC-037", "SEC-002", "SEC-003", "SEC-009", "SEC-018"] {
+        assert!(
+            enterprise.contains(&id.to_string()),
+            "{id} missing at level 5"
+        );
+    }
+    for id in ["SEC-037", "SEC-030"] {
+        assert!(
+            regulator.contains(&id.to_string()),
+            "{id} missing at level 5"
+        );
+    }
+    // The level-3 and level-4 frequencies are not asked of a level-5 system.
+    for id in ["SEC-005", "SEC-006", "SEC-007", "SEC-008"] {
+        assert!(!enterprise.contains(&id.to_string()), "{id} at level 5");
+    }
+    // Expert review from level 2 (GB/T 22240-2020), not only from level 4.
+    assert!(ids(&set, &["telecom"], Audience::Enterprise, Some(2)).contains(&"SEC-002".to_string()));
+    // An inspection item asks no more than its rule: no “interval” test of a yearly duty.
+    for rule in &set.rules {
+        for inspection in &rule.inspection {
+            assert!(
+                !inspection.item.contains("间隔不超过"),
+                "{}: {}",
+                rule.id,
+                inspection.item
+            );
+        }
+    }
+}
+
+#[test]
+fn telecom_forms_ask_nothing_of_builders_or_platforms() {
+    let set = shipped();
+    for audience in Audience::ALL {
+        let text = markdown(&set, &["telecom"], audience, None, OrgView::default());
+        let body = text.split("附件").next().unwrap();
+        for phrase in ["住宅建设单位", "电子商务平台经营者的", "非银行支付机构的"]
+        {
+            assert!(
+                !body.contains(phrase),
+                "telecom {audience:?} form: “{phrase}”"
+            );
+        }
+    }
+    let builder = markdown(
+        &set,
+        &["construction"],
+        Audience::Enterprise,
+        None,
+        OrgView::default(),
+    );
+    assert!(builder.contains("本单位是否组织光纤到户通信设施验收"));
+    assert!(!builder.contains("只将验收合格的设施接入公用电信网"));
+    let telecom = markdown(
+        &set,
+        &["telecom"],
+        Audience::Enterprise,
+        None,
+        OrgView::default(),
+    );
+    assert!(telecom.contains("只将验收合格的设施接入公用电信网"));
 }

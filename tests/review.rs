@@ -44,7 +44,11 @@ fn listing() -> String {
             let _ = writeln!(
                 md,
                 "- 适用：行业 {}；{}；等级 {}；{}",
-                rule.sectors.join("、"),
+                rule.sectors
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 audiences.join("、"),
                 levels,
                 rule.severity.label()
@@ -60,8 +64,10 @@ fn listing() -> String {
                 );
             }
             for reference in &rule.references {
-                let mut line =
-                    format!("- 法规依据：{} {}", reference.instrument, reference.article);
+                let mut line = format!(
+                    "- 法规依据：{} {}［{}］",
+                    reference.instrument, reference.article, reference.instrument_id
+                );
                 if let Some(note) = &reference.note {
                     let _ = write!(line, "：{note}");
                 }
@@ -75,6 +81,9 @@ fn listing() -> String {
                         let _ = write!(line, "：“{excerpt}”");
                     }
                     line.push('）');
+                }
+                if let Some(review) = &reference.review {
+                    let _ = write!(line, "\n  - 审查说明（不印在表上）：{review}");
                 }
                 let _ = writeln!(md, "{line}");
             }

@@ -3,6 +3,7 @@
 mod args;
 mod clock;
 mod generate;
+mod instruments;
 mod issue;
 mod manifest;
 mod manual;
@@ -51,6 +52,8 @@ pub enum Command {
     Sectors(sectors::Args),
     /// List rules, as a table or as JSON
     Rules(rules::Args),
+    /// List the instrument registry: status and how many rules cite each instrument
+    Instruments(instruments::Args),
     /// Check rule files, seed quotes and cited articles; print every problem
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sectors(args) => sectors::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Instruments(args) => instruments::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Issue(args) => issue::run(args),

@@ -19,6 +19,10 @@ pub struct Args {
     /// Only rules for this audience
     #[arg(long, value_enum)]
     audience: Option<AudienceArg>,
+    /// Only rules citing this instrument (see `checkgen instruments`): what to review when it
+    /// changes
+    #[arg(long, value_name = "ID")]
+    instrument: Option<String>,
     /// Output format; JSON is a versioned contract (README, "JSON outputs")
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
@@ -35,6 +39,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             None,
         )?;
     }
+    if let Some(id) = &args.instrument {
+        if set.instruments.get(id).is_none() {
+            return Err(checkgen::Error::usage(
+                format!("unknown instrument `{id}`"),
+                "run `checkgen instruments` to list the instrument ids",
+            ));
+        }
+    }
     let audience = args.audience.map(Audience::from);
     let selected: Vec<&Rule> = set
         .rules
@@ -45,6 +57,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 .is_none_or(|s| r.applies_to_sector(s))
         })
         .filter(|r| audience.is_none_or(|a| r.is_for(a)))
+        .filter(|r| args.instrument.as_deref().is_none_or(|id| r.cites(id)))
         .collect();
     match args.format {
         ListFormat::Json => print_json("rules", &selected),
@@ -56,7 +69,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     vec![
                         r.id.clone(),
                         r.title.clone(),
-                        join(r.sectors.clone()),
+                        join(r.sectors.iter().map(|s| s.as_str().to_string()).collect()),
                         join(r.levels.iter().map(u8::to_string).collect()),
                         join(r.audiences.iter().map(|a| a.id().to_string()).collect()),
                         r.severity.label().to_string(),

@@ -4,13 +4,12 @@
 use std::collections::HashSet;
 
 use super::load::RuleSet;
-use super::model::{Audience, NotCheckable, Rule, SentenceSpec, METHODS};
+use super::model::{Audience, NotCheckable, Reference, Rule, SectorScope, SentenceSpec};
+use super::registry::{self, Registry, Status};
+use super::wording;
 use crate::error::Problem;
 use crate::references;
 use crate::seeds::{split_sentences, Seeds};
-
-/// The word that makes a rule apply to every sector.
-pub const ALL_SECTORS: &str = "all";
 
 /// Checks every rule and not-checkable entry against the catalog, the seeds and the reference
 /// texts; returns every problem found.
@@ -28,8 +27,11 @@ pub fn check(set: &RuleSet, seeds: &Seeds) -> Vec<Problem> {
             );
         }
     }
+    registry::check(&set.instruments, &mut problems);
     for rule in &set.rules {
         check_rule(rule, &sector_ids, seeds, &mut problems);
+        check_references(rule, &set.instruments, &mut problems);
+        check_wording(rule, &mut problems);
     }
     for entry in &set.not_checkable {
         check_not_checkable(entry, seeds, &mut problems);
@@ -90,7 +92,10 @@ fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Ve
         report("sectors", "no sector".into(), "list sector ids, or `[all]`");
     }
     for (index, sector) in rule.sectors.iter().enumerate() {
-        if sector != ALL_SECTORS && !sector_ids.contains(&sector.as_str()) {
+        let SectorScope::Only(sector) = sector else {
+            continue;
+        };
+        if !sector_ids.contains(&sector.as_str()) {
             let help = match crate::select::nearest(sector, sector_ids) {
                 Some(near) => format!("did you mean `{near}`? `checkgen sectors` lists the ids"),
                 None => "`checkgen sectors` lists the ids; use `all` for every sector".to_string(),
@@ -162,7 +167,38 @@ fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Ve
             "add `inspection: [{item, method}]`, or drop `regulator` from audiences",
         );
     }
+    let sub_items = rule
+        .self_check
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("self_check[{i}]"), &c.sectors))
+        .chain(
+            rule.inspection
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("inspection[{i}]"), &c.sectors)),
+        );
+    for (field, sectors) in sub_items {
+        for (index, sector) in sectors.iter().enumerate() {
+            if !rule.applies_to_sector(sector) || !sector_ids.contains(&sector.as_str()) {
+                report(
+                    &format!("{field}.sectors[{index}]"),
+                    format!("sub-item sector `{sector}` is not a sector of the rule"),
+                    "a sub-item may only narrow the rule's `sectors`",
+                );
+            }
+        }
+    }
     for (index, check) in rule.self_check.iter().enumerate() {
+        for negation in ["是否不", "是否未"] {
+            if check.question.contains(negation) {
+                report(
+                    &format!("self_check[{index}].question"),
+                    format!("question asks “{negation}…”: 是 would mean the duty is breached or the reader must untangle a double negative"),
+                    "ask so that 是 means compliant: 本单位是否……（positive wording）",
+                );
+            }
+        }
         if check.question.trim().is_empty() || check.evidence.trim().is_empty() {
             report(
                 &format!("self_check[{index}]"),
@@ -179,58 +215,163 @@ fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Ve
                 "say what is inspected",
             );
         }
-        for method in inspection.method.split('、') {
-            if !METHODS.contains(&method.trim()) {
-                report(
-                    &format!("inspection[{index}].method"),
-                    format!("unknown inspection method `{method}`"),
-                    &format!("use {}, several joined by 、", METHODS.join(" / ")),
-                );
-            }
+        if inspection.method.is_empty() {
+            report(
+                &format!("inspection[{index}].method"),
+                "no inspection method".into(),
+                "name 查阅文档, 现场核查, 人员访谈 or 技术检测",
+            );
         }
     }
+}
+
+/// Every reference names a registry instrument in force; its article exists in the shipped
+/// text (or is among the articles the registry lists as confirmed) and its excerpt is verbatim.
+fn check_references(rule: &Rule, registry: &Registry, problems: &mut Vec<Problem>) {
+    let mut report = |field: &str, message: String, help: String| {
+        problems.push(
+            Problem::new(rule.locate(field), format!("{}: {message}", rule.id)).with_help(help),
+        );
+    };
     for (index, reference) in rule.references.iter().enumerate() {
         let field = format!("references[{index}]");
-        if reference.instrument.trim().is_empty() {
+        let Some(instrument) = registry.get(&reference.instrument_id) else {
+            let ids = registry.ids();
+            let help = match crate::select::nearest(&reference.instrument_id, &ids) {
+                Some(near) => format!("did you mean `{near}`? `checkgen instruments` lists the ids"),
+                None => "`checkgen instruments` lists the ids; add new instruments to rules/instruments.yaml".into(),
+            };
             report(
                 &format!("{field}.instrument"),
-                "instrument is empty".into(),
-                "name the instrument with its document number",
+                format!("unknown instrument `{}`", reference.instrument_id),
+                help,
             );
+            continue;
+        };
+        match instrument.status() {
+            Status::InForce | Status::Unconfirmed => {}
+            Status::Superseded => report(
+                &format!("{field}.instrument"),
+                format!(
+                    "cites `{}`, a superseded version of {}",
+                    instrument.id, instrument.short
+                ),
+                format!(
+                    "cite the version in force, `{}`, and check the article number in it",
+                    instrument.superseded_by.as_deref().unwrap_or_default()
+                ),
+            ),
+            Status::Repealed => report(
+                &format!("{field}.instrument"),
+                format!(
+                    "cites `{}`, repealed on {}",
+                    instrument.id,
+                    instrument.repealed.as_deref().unwrap_or_default()
+                ),
+                "cite the instrument in force that took its place".into(),
+            ),
         }
-        let Some(text_id) = &reference.text else {
-            continue;
-        };
-        let Some(text) = references::find(text_id) else {
-            let ids: Vec<&str> = references::embedded()
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect();
-            report(
-                &format!("{field}.text"),
-                format!("no reference text `{text_id}`"),
-                &format!("texts in references/: {}", ids.join(", ")),
-            );
-            continue;
-        };
-        let article = reference
-            .text_article
-            .as_deref()
-            .unwrap_or(&reference.article);
-        if text.article(article).is_none() {
+        check_article(&field, reference, instrument, &mut report);
+    }
+}
+
+fn check_article(
+    field: &str,
+    reference: &Reference,
+    instrument: &registry::Instrument,
+    report: &mut impl FnMut(&str, String, String),
+) {
+    let article = reference
+        .text_article
+        .as_deref()
+        .unwrap_or(&reference.article);
+    let Some(text_id) = &instrument.text else {
+        if !reference.article.is_empty() && !instrument.articles.contains(&reference.article) {
             report(
                 &format!("{field}.article"),
-                format!("{} has no {article}", text.title),
-                "check the article number against the text in references/",
+                format!(
+                    "{} {} is not confirmed: no text of it is shipped and the registry does not list the article",
+                    instrument.short, reference.article
+                ),
+                "cite the instrument without an article, or list the article under `articles` in rules/instruments.yaml with its source".into(),
             );
-        } else if let Some(excerpt) = &reference.excerpt {
-            if !text.article_contains(article, excerpt) {
-                report(
-                    &format!("{field}.excerpt"),
-                    format!("excerpt not found in {} {article}: “{excerpt}”", text.title),
-                    "copy the words from that article exactly",
-                );
-            }
+        }
+        if reference.excerpt.is_some() {
+            report(
+                &format!("{field}.excerpt"),
+                format!(
+                    "{} has no shipped text to check the excerpt in",
+                    instrument.short
+                ),
+                "drop the excerpt, or ship the text in references/".into(),
+            );
+        }
+        return;
+    };
+    let Some(text) = references::find(text_id) else {
+        // The registry check reports the missing text.
+        return;
+    };
+    if article.is_empty() {
+        if reference.excerpt.is_some() {
+            report(
+                &format!("{field}.excerpt"),
+                "an excerpt without an article".into(),
+                "name the article the excerpt is from".into(),
+            );
+        }
+        return;
+    }
+    let at = if reference.text_article.is_some() {
+        "text_article"
+    } else {
+        "article"
+    };
+    if text.article(article).is_none() {
+        report(
+            &format!("{field}.{at}"),
+            format!("{} has no {article}", text.title),
+            format!("check the article number against references/{text_id}.md"),
+        );
+    } else if let Some(excerpt) = &reference.excerpt {
+        if !text.article_contains(article, excerpt) {
+            report(
+                &format!("{field}.excerpt"),
+                format!("excerpt not found in {} {article}: “{excerpt}”", text.title),
+                "copy the words from that article exactly".into(),
+            );
+        }
+    }
+}
+
+/// Text that is printed on forms carries no reviewer's wording (verification status, where a
+/// text was found, "推定"): that belongs in `review:` or a YAML comment.
+fn check_wording(rule: &Rule, problems: &mut Vec<Problem>) {
+    let mut fields: Vec<(String, &str)> = vec![
+        ("title".into(), &rule.title),
+        ("obligation".into(), &rule.obligation),
+    ];
+    for (i, check) in rule.self_check.iter().enumerate() {
+        fields.push((format!("self_check[{i}].question"), &check.question));
+        fields.push((format!("self_check[{i}].evidence"), &check.evidence));
+    }
+    for (i, inspection) in rule.inspection.iter().enumerate() {
+        fields.push((format!("inspection[{i}].item"), &inspection.item));
+    }
+    for (i, reference) in rule.references.iter().enumerate() {
+        if let Some(note) = &reference.note {
+            fields.push((format!("references[{i}].note"), note));
+        }
+    }
+    for (field, text) in fields {
+        for phrase in wording::reviewer_phrases(text) {
+            problems.push(
+                Problem::new(
+                    rule.locate(&field),
+                    format!("{}: reviewer's wording “{phrase}” would be printed on a form", rule.id),
+                )
+                .with_help("move it to the reference's `review:` field or a YAML comment; forms state only what is verified"),
+            );
         }
     }
 }

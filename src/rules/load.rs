@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::model::{Domain, NotCheckable, Origin, Rule, Sector, SourceFile};
+use super::registry::{self, Registry, INSTRUMENTS_FILE};
 use crate::embedded;
 use crate::error::{Location, Problem, Result};
 use crate::input;
@@ -28,6 +29,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub sectors: Vec<Sector>,
     pub not_checkable: Vec<NotCheckable>,
+    /// The instrument registry rules cite by id.
+    pub instruments: Registry,
 }
 
 impl RuleSet {
@@ -111,6 +114,7 @@ pub fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Vec<Problem>)> {
             .unwrap_or(usize::MAX)
     });
     set.rules = rules;
+    registry::resolve(&mut set.rules, &set.instruments);
     Ok((set, problems))
 }
 
@@ -163,6 +167,8 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
                 }
                 Err(err) => problems.push(syntax(err)),
             }
+        } else if name == INSTRUMENTS_FILE {
+            registry::add_file(&mut set.instruments, &file, &text, problems);
         } else if name == NOT_CHECKABLE_FILE {
             match yaml::parse::<NotCheckableFile>(&text) {
                 Ok(parsed) => {

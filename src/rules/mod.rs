@@ -3,10 +3,14 @@
 mod check;
 mod load;
 mod model;
+mod registry;
+mod wording;
 
-pub use check::{check, ALL_SECTORS};
+pub use check::check;
 pub use load::{load, RuleSet, NOT_CHECKABLE_FILE, SECTORS_FILE};
 pub use model::*;
+pub use registry::{Instrument, Kind, Registry, Status, INSTRUMENTS_FILE};
+pub use wording::{find_in as find_reviewer_wording, reviewer_phrases};
 
 use std::path::PathBuf;
 

@@ -51,6 +51,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The key used in rule files and JSON (`high`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+
     pub fn weight(self) -> u32 {
         match self {
             Severity::High => 3,
@@ -84,14 +93,20 @@ pub struct Citation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
+    /// The instrument's name as cited, from the registry; set when the rules are loaded.
+    #[serde(skip_deserializing)]
     pub instrument: String,
+    /// Registry id of the instrument (`instrument:` in rule files).
+    #[serde(rename(serialize = "instrument_id", deserialize = "instrument"))]
+    pub instrument_id: String,
+    /// Article in the version cited (`第二十三条`); empty when the article is not verified.
     #[serde(default)]
     pub article: String,
-    /// What the article requires, in brief.
+    /// What the article requires, in brief; printed on forms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Id of a text in `references/` the article is checked against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Id of the text in `references/` the article is checked against, from the registry.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The article's number in that text, when the instrument has since been renumbered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +114,9 @@ pub struct Reference {
     /// A verbatim phrase of that article.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
+    /// The reviewer's note (sources, verification): kept in the rule file, never on a form.
+    #[serde(default, skip_serializing)]
+    pub review: Option<String>,
 }
 
 /// A question the operator answers about itself, and what proves the answer.
@@ -107,6 +125,9 @@ pub struct Reference {
 pub struct SelfCheck {
     pub question: String,
     pub evidence: String,
+    /// Sectors this question is asked of, when not every sector of the rule (`[construction]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<String>,
 }
 
 /// What a regulator inspects, and how.
@@ -114,12 +135,157 @@ pub struct SelfCheck {
 #[serde(deny_unknown_fields)]
 pub struct Inspection {
     pub item: String,
-    /// One or more of 查阅文档 / 现场核查 / 人员访谈 / 技术检测, joined by 、.
-    pub method: String,
+    /// One or more methods, written joined by 、 (`查阅文档、现场核查`).
+    #[serde(with = "methods")]
+    pub method: Vec<Method>,
+    /// Sectors this item is inspected in, when not every sector of the rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<String>,
+}
+
+/// A self-check question or an inspection item: it may be limited to some of its rule's sectors.
+pub trait SubItem: Clone {
+    /// The sectors it is asked of; empty means every sector of the rule.
+    fn sectors(&self) -> &[String];
+
+    /// True when a form for the `selected` sectors asks it.
+    fn applies_to(&self, selected: &[String]) -> bool {
+        self.sectors().is_empty() || self.sectors().iter().any(|s| selected.contains(s))
+    }
+}
+
+impl SubItem for SelfCheck {
+    fn sectors(&self) -> &[String] {
+        &self.sectors
+    }
+}
+
+impl SubItem for Inspection {
+    fn sectors(&self) -> &[String] {
+        &self.sectors
+    }
+}
+
+/// The sub-items a form for the `selected` sectors asks, in order.
+pub fn asked_of<T: SubItem>(items: &[T], selected: &[String]) -> Vec<T> {
+    items
+        .iter()
+        .filter(|item| item.applies_to(selected))
+        .cloned()
+        .collect()
 }
 
 /// The inspection methods a form may name.
-pub const METHODS: [&str; 4] = ["查阅文档", "现场核查", "人员访谈", "技术检测"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// 查阅文档
+    Documents,
+    /// 现场核查
+    OnSite,
+    /// 人员访谈
+    Interview,
+    /// 技术检测
+    Technical,
+}
+
+impl Method {
+    pub const ALL: [Method; 4] = [
+        Method::Documents,
+        Method::OnSite,
+        Method::Interview,
+        Method::Technical,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Documents => "查阅文档",
+            Method::OnSite => "现场核查",
+            Method::Interview => "人员访谈",
+            Method::Technical => "技术检测",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.label() == text.trim())
+    }
+
+    /// Labels joined by 、, as written in rule files and printed on forms.
+    pub fn join(methods: &[Method]) -> String {
+        methods
+            .iter()
+            .map(|m| m.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+/// `查阅文档、现场核查` ⇄ `[Documents, OnSite]`.
+mod methods {
+    use super::Method;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(methods: &[Method], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&Method::join(methods))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Method>, D::Error> {
+        let text = String::deserialize(d)?;
+        text.split('、')
+            .map(|part| {
+                Method::parse(part).ok_or_else(|| {
+                    let all: Vec<&str> = Method::ALL.iter().map(|m| m.label()).collect();
+                    D::Error::custom(format!(
+                        "unknown inspection method `{part}`: use {}, several joined by 、",
+                        all.join(" / ")
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
+/// The sectors a rule applies to: the keyword `all` or one sector id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectorScope {
+    All,
+    Only(String),
+}
+
+impl SectorScope {
+    /// The keyword that makes a rule apply to every sector.
+    pub const ALL_KEYWORD: &'static str = "all";
+
+    pub fn includes(&self, sector: &str) -> bool {
+        match self {
+            SectorScope::All => true,
+            SectorScope::Only(id) => id == sector,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            SectorScope::All => Self::ALL_KEYWORD,
+            SectorScope::Only(id) => id,
+        }
+    }
+}
+
+impl Serialize for SectorScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SectorScope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(if text == Self::ALL_KEYWORD {
+            SectorScope::All
+        } else {
+            SectorScope::Only(text)
+        })
+    }
+}
 
 /// One duty, traced to its seed clause and the instruments that give it content.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -132,7 +298,7 @@ pub struct Rule {
     pub title: String,
     pub obligation: String,
     pub sources: Vec<Citation>,
-    pub sectors: Vec<String>,
+    pub sectors: Vec<SectorScope>,
     /// Protection levels (安全保护等级, 1–5) the rule applies to; empty means any level.
     #[serde(default)]
     pub levels: Vec<u8>,
@@ -150,11 +316,18 @@ pub struct Rule {
 
 impl Rule {
     pub fn applies_to_sector(&self, sector: &str) -> bool {
-        self.sectors.iter().any(|s| s == "all" || s == sector)
+        self.sectors.iter().any(|s| s.includes(sector))
     }
 
     pub fn applies_to_level(&self, level: u8) -> bool {
         self.levels.is_empty() || self.levels.contains(&level)
+    }
+
+    /// True when a reference of the rule names this instrument id.
+    pub fn cites(&self, instrument: &str) -> bool {
+        self.references
+            .iter()
+            .any(|r| r.instrument_id == instrument)
     }
 
     pub fn is_for(&self, audience: Audience) -> bool {
@@ -209,6 +382,10 @@ pub struct Sector {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// Classified systems (涉密信息系统): graded by 密级 and checked by 测评审查, not by a
+    /// 等级保护 level.
+    #[serde(default)]
+    pub classified: bool,
     #[serde(skip)]
     pub origin: Origin,
 }
