@@ -280,7 +280,7 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} forms, {per_sec}, {eta} left",
+            "{bar:40} {pos}/{len} forms, {elapsed} elapsed, {eta} left",
         )
         .expect("the template is a constant that parses"),
     );
