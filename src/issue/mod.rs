@@ -3,9 +3,9 @@
 //!
 //! This stage owns numbering, file names and the register; each form is the existing one-form
 //! job ([`generate::form`], then [`generate::outputs`] for Markdown and PDF), run in parallel
-//! on the caller's rayon pool. Files are written with [`output::write_set`] (a form's `.md` and
-//! `.pdf` together, atomically); the register is written last, so a directory with a register
-//! holds a finished campaign, and a killed run leaves complete forms and temporaries only.
+//! on the caller's rayon pool. Every file is written with [`output::write_atomic`] (temporary
+//! file, then rename); the register is written last, so a directory with a register holds a
+//! finished campaign, and a killed run leaves complete files and temporaries only.
 //!
 //! Numbers depend on the roster alone (a row's place among the rows that are not blank), not
 //! on which rows failed or which shard issues them: a shard gives the numbers the whole run
@@ -273,7 +273,7 @@ fn write_appendix(
     })
 }
 
-/// Writes `stem.md`, `stem.pdf`, … together and records them.
+/// Writes `stem.md`, `stem.pdf`, … and records them.
 fn write_files(out: &Path, stem: &str, files: &[(Format, Vec<u8>)]) -> Result<Vec<FileRecord>> {
     let named: Vec<(String, &[u8])> = files
         .iter()
@@ -313,7 +313,7 @@ pub fn rules_version(set: &RuleSet) -> String {
 
 /// Writes the register of `manifest` into `out` (`manifest.json` given as `json`, which the
 /// caller builds so that every JSON output of checkgen shares one envelope; `manifest.csv`;
-/// `errors.csv`), together and atomically.
+/// `errors.csv`), each atomically, `manifest.json` last.
 pub fn write_register(out: &Path, manifest: &Manifest, json: &str) -> Result<()> {
     let names = RegisterNames::of(manifest.shard);
     let csv = manifest.to_csv();
