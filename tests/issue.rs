@@ -381,3 +381,55 @@ fn two_shards_merged_equal_one_run() {
     assert_eq!(code(&missing), 2);
     assert!(stderr(&missing).contains("shard 2/2 is missing"));
 }
+
+#[test]
+fn an_xlsx_roster_on_another_sheet_is_read_with_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let notes = workbook.add_worksheet();
+    notes.set_name("说明").unwrap();
+    notes.write_string(0, 0, "本表为检查名单").unwrap();
+    let roster = workbook.add_worksheet();
+    roster.set_name("名单").unwrap();
+    for (column, header) in ["单位名称", "统一社会信用代码"].iter().enumerate() {
+        roster.write_string(0, column as u16, *header).unwrap();
+    }
+    roster.write_string(1, 0, "烟台某某支付有限公司").unwrap();
+    roster.write_string(1, 1, code_for(21)).unwrap();
+    workbook.save(dir.path().join("r.xlsx")).unwrap();
+    let first = issue(
+        dir.path(),
+        "r.xlsx",
+        "a",
+        &["--format", "md", "--sector", "payment"],
+    );
+    assert_eq!(code(&first), 1);
+    assert!(
+        stderr(&first).contains("names no known column"),
+        "{}",
+        stderr(&first)
+    );
+    let unknown = issue(
+        dir.path(),
+        "r.xlsx",
+        "b",
+        &["--sheet", "表1", "--sector", "payment"],
+    );
+    assert_eq!(code(&unknown), 1);
+    assert!(
+        stderr(&unknown).contains("its sheets are: 说明, 名单"),
+        "{}",
+        stderr(&unknown)
+    );
+    let output = issue(
+        dir.path(),
+        "r.xlsx",
+        "c",
+        &["--format", "md", "--sheet", "名单", "--sector", "payment"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(dir
+        .path()
+        .join("c/2026-payment-00001-烟台某某支付有限公司.md")
+        .is_file());
+}
