@@ -75,6 +75,16 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("{} is {kind}; only regular files are read", path.display())]
+    #[diagnostic(help(
+        "copy the file itself into the directory (symbolic links, FIFOs and devices are not followed)"
+    ))]
+    NotRegular { path: PathBuf, kind: &'static str },
+
+    #[error("{} is larger than {} MiB", path.display(), limit >> 20)]
+    #[diagnostic(help("checkgen reads inputs of at most this size; split the file"))]
+    TooLarge { path: PathBuf, limit: u64 },
+
     #[error("cannot write {}", path.display())]
     #[diagnostic(help("check that the output directory exists and is writable"))]
     Write {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::output;
 use crate::pdf::PdfOptions;
 use crate::render::{Orientation, RenderContext};
 use crate::rules::{Audience, RuleSet};
@@ -184,7 +184,8 @@ pub fn outputs(
 }
 
 /// Produces one form in every requested format under `out`. Every output is rendered before
-/// any is written, so a failure leaves no half-set behind.
+/// any is written, and the files are replaced together ([`output::write_set`]): a failure
+/// leaves the old set in place, never a new `.md` beside an old `.pdf`.
 pub fn write_job(
     set: &RuleSet,
     tera: &Tera,
@@ -196,15 +197,21 @@ pub fn write_job(
     let form = form(set, tera, job, meta)?;
     let stem = job.selection.file_stem();
     let outputs = outputs(&form, &job.selection, formats, meta)?;
-    let mut written = Written {
+    let paths: Vec<PathBuf> = outputs
+        .files
+        .iter()
+        .map(|(format, _)| out.join(format!("{stem}.{}", format.extension())))
+        .collect();
+    let set: Vec<(PathBuf, &[u8])> = paths
+        .iter()
+        .zip(&outputs.files)
+        .map(|(path, (_, bytes))| (path.clone(), bytes.as_slice()))
+        .collect();
+    output::write_set(&set)?;
+    let written = Written {
+        paths,
         warnings: outputs.warnings,
-        ..Written::default()
     };
-    for (format, bytes) in outputs.files {
-        let path = out.join(format!("{stem}.{}", format.extension()));
-        write_atomic(&path, &bytes)?;
-        written.paths.push(path);
-    }
     Ok(written)
 }
 
@@ -228,6 +235,9 @@ pub fn all_jobs(set: &RuleSet) -> Vec<Job> {
 }
 
 /// Runs jobs in parallel; each job's result is reported separately, in job order.
+///
+/// First checks `out` (created if missing; a file or a dangling link there is the one error
+/// returned).
 pub fn write_all(
     set: &RuleSet,
     tera: &Tera,
@@ -235,10 +245,12 @@ pub fn write_all(
     formats: &[Format],
     out: &Path,
     meta: &Meta,
-) -> Vec<Result<Written, Error>> {
-    jobs.par_iter()
+) -> Result<Vec<Result<Written, Error>>> {
+    output::prepare_dir(out)?;
+    Ok(jobs
+        .par_iter()
         .map(|job| write_job(set, tera, job, formats, out, meta))
-        .collect()
+        .collect())
 }
 
 /// Every form `generate` can make for one sector: each audience, without a level and at each

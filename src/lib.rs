@@ -26,7 +26,7 @@ pub(crate) mod embedded;
 mod error;
 pub mod fonts;
 pub mod generate;
-pub(crate) mod input;
+pub mod input;
 pub mod issue;
 pub mod layout;
 pub mod output;

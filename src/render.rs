@@ -35,7 +35,8 @@ pub struct Rendered {
 /// Lays the Markdown out, then writes the pages as a PDF.
 ///
 /// Any Markdown renders, from an empty string to arbitrary text; an `Err` means the program
-/// itself is broken.
+/// itself is broken, or the document passes a documented limit (more than 65,535 distinct
+/// characters in one face).
 pub fn pdf(context: &RenderContext) -> Result<Rendered> {
     let fonts = FontSet::get().map_err(pdf::Error::from)?;
     let document = layout::layout(

@@ -33,9 +33,9 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
         .collect();
     if let Some(dir) = overrides {
         for file in input::files_in(dir, &["md"])? {
-            let text = String::from_utf8(file.bytes).map_err(|err| Error::Template {
-                name: file.path.display().to_string(),
-                source: tera::Error::chain("the file is not UTF-8: save it as UTF-8", err),
+            let text = input::utf8_text(file.bytes).map_err(|err| Error::Template {
+                name: format!("{}:{}:{}", file.path.display(), err.line, err.column),
+                source: tera::Error::message(format!("{}; {}", err.message, err.help)),
             })?;
             sources.insert(file.name, text);
         }
@@ -57,11 +57,54 @@ pub fn render(tera: &Tera, name: &str, view: &ChecklistView, meta: &Meta) -> Res
     context.insert("view", view);
     context.insert("meta", meta);
     context.insert("checkgen_version", &meta.checkgen_version);
-    tera.render(name, &context)
-        .map_err(|source| Error::Template {
-            name: name.to_string(),
-            source,
-        })
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        full: false,
+    };
+    let rendered = tera.render_to(name, &context, &mut out);
+    let error = |source| Error::Template {
+        name: name.to_string(),
+        source,
+    };
+    if out.full {
+        return Err(error(tera::Error::message(format!(
+            "the form grew past {} MiB; a loop in the template probably never ends",
+            MAX_FORM_BYTES >> 20
+        ))));
+    }
+    rendered.map_err(error)?;
+    String::from_utf8(out.bytes).map_err(|err| {
+        error(tera::Error::chain(
+            "the template produced invalid UTF-8",
+            err,
+        ))
+    })
+}
+
+/// The largest form a template may produce (16 MiB; the shipped forms are under 100 KiB).
+/// Templates are trusted code, like a Makefile, but a runaway loop stops here rather than
+/// filling the memory.
+pub const MAX_FORM_BYTES: usize = 16 << 20;
+
+/// A writer that refuses to grow past [`MAX_FORM_BYTES`].
+struct Bounded {
+    bytes: Vec<u8>,
+    full: bool,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_FORM_BYTES {
+            self.full = true;
+            return Err(std::io::Error::other("form size limit reached"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Backslash-escapes the characters that are Markdown syntax inside a line and folds line

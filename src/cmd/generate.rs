@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let clock = Clock::read();
     let meta = Meta::new(clock.now, clock.source_date_epoch);
-    let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta);
+    let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta)?;
     let mut failed = 0;
     for result in results {
         match result {

@@ -139,10 +139,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         level: args.level,
     };
     let file = args.roster.display().to_string();
-    let bytes = std::fs::read(&args.roster).map_err(|source| Error::Read {
-        path: args.roster.clone(),
-        source,
-    })?;
+    let bytes = checkgen::input::read_document(&args.roster)?;
     let options = ReadOptions {
         encoding: args.encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,

@@ -35,9 +35,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let Command::Merge(args) = args.command;
     let mut manifests: Vec<Manifest> = Vec::new();
     for path in &args.manifests {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
+        let bytes = checkgen::input::read_document(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::usage(
+                format!("{} is not UTF-8", path.display()),
+                "name a manifest.shard-I-of-N.json file that checkgen issue wrote",
+            )
         })?;
         manifests.push(read_json_document(
             &path.display().to_string(),

@@ -3,10 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use checkgen::output::write_atomic;
 use checkgen::pdf::PdfOptions;
 use checkgen::render::{self, Orientation, RenderContext};
-use checkgen::{Error, Result};
+use checkgen::{input, output, Error, Result};
 
 use super::args::{info, warn};
 use super::clock::Clock;
@@ -23,7 +22,7 @@ enum OrientationArg {
 pub struct Args {
     /// The Markdown file (CommonMark with GFM tables)
     input: PathBuf,
-    /// Where to write the PDF [default: the input with .pdf]
+    /// Where to write the PDF, `-` for standard output [default: the input with .pdf]
     #[arg(short, long, value_name = "FILE.pdf")]
     output: Option<PathBuf>,
     /// Document title in the PDF metadata [default: the first level-1 heading, else none, and
@@ -36,10 +35,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.input).map_err(|source| Error::Read {
-        path: args.input.clone(),
-        source,
-    })?;
+    let output = args
+        .output
+        .unwrap_or_else(|| args.input.with_extension("pdf"));
+    if output::same_file(&args.input, &output) {
+        return Err(Error::usage(
+            format!(
+                "the output {} is the input itself; rendering would overwrite it",
+                output.display()
+            ),
+            "name another output with -o FILE.pdf",
+        ));
+    }
+    let bytes = input::read_document(&args.input)?;
     // Checked with the fast validator first; only invalid input pays for the lossy copy.
     let markdown = String::from_utf8(bytes).unwrap_or_else(|invalid| {
         warn(&format!(
@@ -48,9 +56,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ));
         String::from_utf8_lossy(invalid.as_bytes()).into_owned()
     });
-    let output = args
-        .output
-        .unwrap_or_else(|| args.input.with_extension("pdf"));
     let rendered = render::pdf(&RenderContext {
         markdown: &markdown,
         orientation: match args.orientation {
@@ -67,7 +72,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for warning in &rendered.warnings {
         warn(&format!("{}: {warning}", args.input.display()));
     }
-    write_atomic(&output, &rendered.bytes)?;
+    output::write_atomic(&output, &rendered.bytes)?;
     info(&format!(
         "wrote {} ({} pages)",
         output.display(),

@@ -3,9 +3,10 @@
 //!
 //! This stage owns numbering, file names and the register; each form is the existing one-form
 //! job ([`generate::form`], then [`generate::outputs`] for Markdown and PDF), run in parallel
-//! on the caller's rayon pool. Every file is written with [`output::write_atomic`] (temporary
-//! file, then rename); the register is written last, so a directory with a register holds a
-//! finished campaign, and a killed run leaves complete files and temporaries only.
+//! on the caller's rayon pool. Files are written with [`output::write_set`] (a form's `.md` and
+//! `.pdf` together, atomically); the register is written last, so a directory with a register
+//! holds a finished campaign, and a killed run leaves complete files and temporaries only,
+//! which the next run's first write into the directory sweeps away.
 //!
 //! Numbers depend on the roster alone (a row's place among the rows that are not blank), not
 //! on which rows failed or which shard issues them: a shard gives the numbers the whole run
@@ -95,10 +96,7 @@ pub fn run(
             "issue into another --out directory, or add --force to issue again over it (files the campaign did not write are left alone)",
         ));
     }
-    std::fs::create_dir_all(out).map_err(|source| Error::Write {
-        path: out.to_path_buf(),
-        source,
-    })?;
+    output::prepare_dir(out)?;
     let total = roster.rows.len();
     let mine = roster.rows.iter().filter(|row| {
         campaign
@@ -273,7 +271,7 @@ fn write_appendix(
     })
 }
 
-/// Writes `stem.md`, `stem.pdf`, … and records them.
+/// Writes `stem.md`, `stem.pdf`, … together and records them.
 fn write_files(out: &Path, stem: &str, files: &[(Format, Vec<u8>)]) -> Result<Vec<FileRecord>> {
     let named: Vec<(String, &[u8])> = files
         .iter()
@@ -283,9 +281,7 @@ fn write_files(out: &Path, stem: &str, files: &[(Format, Vec<u8>)]) -> Result<Ve
         .iter()
         .map(|(name, bytes)| (out.join(name), *bytes))
         .collect();
-    for (path, bytes) in &set {
-        output::write_atomic(path, bytes)?;
-    }
+    output::write_set(&set)?;
     Ok(named
         .into_iter()
         .map(|(name, bytes)| FileRecord::new(name, bytes))
@@ -313,13 +309,14 @@ pub fn rules_version(set: &RuleSet) -> String {
 
 /// Writes the register of `manifest` into `out` (`manifest.json` given as `json`, which the
 /// caller builds so that every JSON output of checkgen shares one envelope; `manifest.csv`;
-/// `errors.csv`), each atomically, `manifest.json` last.
+/// `errors.csv`), together and atomically, `manifest.json` renamed last.
 pub fn write_register(out: &Path, manifest: &Manifest, json: &str) -> Result<()> {
     let names = RegisterNames::of(manifest.shard);
     let csv = manifest.to_csv();
     let errors = manifest.errors_csv();
-    for (name, text) in [(&names.csv, &csv), (&names.errors, &errors)] {
-        output::write_atomic(&out.join(name), text.as_bytes())?;
-    }
-    output::write_atomic(&out.join(&names.json), json.as_bytes())
+    output::write_set(&[
+        (out.join(&names.csv), csv.as_bytes()),
+        (out.join(&names.errors), errors.as_bytes()),
+        (out.join(&names.json), json.as_bytes()),
+    ])
 }

@@ -6,6 +6,8 @@
 //! typesetting are part of the algorithm's pair table. Breaking is greedy (first fit), which
 //! is what Chinese forms expect: every line but the last is full.
 
+use std::collections::HashSet;
+
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use super::inline::{Inline, Style};
@@ -225,7 +227,10 @@ fn build_line(text: &str, glyphs: &[Glyph]) -> Line {
     let mut open: Option<(usize, usize)> = None;
     let close = |line: &mut Line, open: &mut Option<(usize, usize)>| {
         if let (Some((from, to)), Some(frag)) = (open.take(), line.frags.last_mut()) {
-            frag.text = text.get(from..to).unwrap_or_default().to_string();
+            frag.text = text
+                .get(from..to)
+                .expect("glyph byte offsets come from the text's own char_indices")
+                .to_string();
         }
     };
     for g in &glyphs[..end] {
@@ -259,6 +264,24 @@ fn build_line(text: &str, glyphs: &[Glyph]) -> Line {
     line
 }
 
+/// The characters the font lacks, in order of first appearance, with a set beside the list
+/// so that recording one is constant time however many there are.
+#[derive(Debug, Default)]
+pub struct Missing {
+    /// The distinct characters, in order of first appearance.
+    pub chars: Vec<char>,
+    seen: HashSet<char>,
+}
+
+impl Missing {
+    /// Records `c` unless it is recorded already.
+    pub fn add(&mut self, c: char) {
+        if self.seen.insert(c) {
+            self.chars.push(c);
+        }
+    }
+}
+
 /// Checkbox characters: always drawn as vector boxes, whatever the font has, so every
 /// viewer shows the same square.
 pub fn is_checkbox(c: char) -> bool {
@@ -275,7 +298,7 @@ pub fn emit_line(
     origin: Point,
     size: f32,
     items: &mut Vec<(Point, Item)>,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) {
     for frag in &line.frags {
         let at = Point::new(origin.x + frag.x, origin.y);
@@ -313,9 +336,7 @@ pub fn emit_line(
                 draw_checkbox(c, Point::new(x, origin.y), size, items);
             } else if !covered && !c.is_whitespace() {
                 draw_missing(Point::new(x, origin.y), size, items);
-                if !missing.contains(&c) {
-                    missing.push(c);
-                }
+                missing.add(c);
             }
             x += advance;
         }

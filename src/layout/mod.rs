@@ -110,6 +110,30 @@ pub struct Page {
     pub items: Vec<(Point, Item)>,
 }
 
+impl Page {
+    /// The first item that does not lie wholly inside the page box, if any: a text run whose
+    /// baseline or em box leaves the page, a line with an end off the page, a rectangle that
+    /// crosses an edge. Layout guarantees there is none (checked by a debug assertion and by
+    /// tests); a PDF viewer would silently clip such an item and its text would be lost.
+    pub fn item_outside(&self) -> Option<&(Point, Item)> {
+        const SLACK: f32 = 0.01;
+        let inside = |p: Point| {
+            (-SLACK..=self.width + SLACK).contains(&p.x)
+                && (-SLACK..=self.height + SLACK).contains(&p.y)
+        };
+        self.items.iter().find(|(at, item)| {
+            let ok = match item {
+                Item::Text { size, .. } => inside(*at) && inside(Point::new(at.x, at.y - size)),
+                Item::Line { to, .. } => inside(*at) && inside(*to),
+                Item::Rect { width, height, .. } => {
+                    inside(*at) && inside(Point::new(at.x + width, at.y + height))
+                }
+            };
+            !ok
+        })
+    }
+}
+
 /// A bookmark: one heading, where it landed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutlineEntry {

@@ -22,7 +22,7 @@ pub struct Block {
 
 impl Block {
     /// Appends `other` below this block.
-    fn append(&mut self, other: Block) {
+    pub fn append(&mut self, other: Block) {
         let dy = self.height;
         self.items.extend(
             other
@@ -139,7 +139,7 @@ impl<'f> PageBuilder<'f> {
     }
 
     /// Keeps `block` (a heading) to be placed with whatever comes next, so that a heading
-    /// never ends a page alone.
+    /// never ends a page alone. The caller holds only a block that fits on an empty page.
     pub fn hold(&mut self, block: Block) {
         match &mut self.held {
             Some(held) => held.append(block),
@@ -148,13 +148,18 @@ impl<'f> PageBuilder<'f> {
     }
 
     /// Makes sure `height` more points fit on this page (after any held heading), starting
-    /// a new page otherwise.
+    /// a new page otherwise. A held heading always fits on a page of its own (see
+    /// [`hold`](Self::hold)); when it and `height` together do not, the heading is placed and
+    /// the block goes to the next page, rather than below the page's bottom edge.
     pub fn ensure(&mut self, height: f32) {
         let held = self.held.as_ref().map_or(0.0, |b| b.height);
         if held + height > self.room() && !self.at_top() {
             self.new_page();
         }
         self.release();
+        if height > self.room() && !self.at_top() {
+            self.new_page();
+        }
     }
 
     /// Places `block` at the cursor, on a new page if it does not fit here.
@@ -170,8 +175,16 @@ impl<'f> PageBuilder<'f> {
         }
     }
 
-    /// Puts `block` at the cursor without checking room.
+    /// Puts `block` at the cursor without checking room: the callers have made room, and a
+    /// block that would cross the bottom margin is a fault of layout.
     fn put(&mut self, block: Block) {
+        debug_assert!(
+            self.y + block.height <= self.bottom + 0.01,
+            "a block of {} pt placed at {} crosses the bottom margin at {}",
+            block.height,
+            self.y,
+            self.bottom
+        );
         let dy = self.y;
         let page = self.pages.len();
         self.outline.extend(
@@ -266,6 +279,11 @@ impl<'f> PageBuilder<'f> {
             height: self.height,
             items: std::mem::take(&mut self.items),
         });
+        debug_assert!(
+            self.pages.iter().all(|page| page.item_outside().is_none()),
+            "an item lies outside its page: {:?}",
+            self.pages.iter().find_map(Page::item_outside)
+        );
         let total = self.pages.len();
         for (i, page) in self.pages.iter_mut().enumerate() {
             let number = format!("第 {} 页 共 {} 页", i + 1, total);

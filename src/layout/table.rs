@@ -9,7 +9,7 @@
 use pulldown_cmark::Alignment;
 
 use super::inline::Inline;
-use super::linebreak::{emit_line, Line, Shaped};
+use super::linebreak::{emit_line, Line, Missing, Shaped};
 use super::page::{Block, PageBuilder};
 use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
@@ -105,7 +105,7 @@ pub fn place(
     table: TableState,
     x: f32,
     width: f32,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) -> bool {
     let columns = table
         .rows
@@ -118,9 +118,12 @@ pub fn place(
         return false;
     }
     let empty = Inline::default();
+    let table_aligns = table.aligns;
+    // Each row's text is dropped as soon as it is shaped, and each shaped row as soon as it
+    // is broken into lines below: a long table holds one form of its text at a time.
     let rows: Vec<Vec<Shaped>> = table
         .rows
-        .iter()
+        .into_iter()
         .map(|row| {
             (0..columns)
                 .map(|c| Shaped::new(fonts, row.get(c).unwrap_or(&empty), TABLE_SIZE))
@@ -137,7 +140,7 @@ pub fn place(
     }
     let aligns = (0..columns)
         .map(
-            |c| match table.aligns.get(c).copied().unwrap_or(Alignment::None) {
+            |c| match table_aligns.get(c).copied().unwrap_or(Alignment::None) {
                 Alignment::None if narrow[c] => Alignment::Center,
                 other => other,
             },
@@ -150,14 +153,13 @@ pub fn place(
     };
 
     let mut laid = rows
-        .iter()
-        .map(|cells| layout_row(&grid, cells))
-        .collect::<Vec<_>>()
-        .into_iter();
+        .into_iter()
+        .map(|cells| layout_row(&grid, &cells))
+        .peekable();
     let Some(header) = laid.next() else {
         return overflow;
     };
-    let first = laid.as_slice().first().map_or(0.0, |r| r.height);
+    let first = laid.peek().map_or(0.0, |r| r.height);
     if header.height <= page.capacity() / 3.0 {
         let header_block = row_block(fonts, &grid, &header.cells, header.height, true, missing);
         page.ensure(header_block.height + first.min(page.capacity() / 2.0));
@@ -269,8 +271,16 @@ fn place_row(
     grid: &Grid,
     row: Row,
     header: bool,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) {
+    // A held heading goes down with the row, or with the first line of a row too tall for
+    // any page; `room` below is then what is left under it.
+    let one_line = grid.line_height + 2.0 * CELL_PAD_Y;
+    page.ensure(if row.height <= page.capacity() {
+        row.height
+    } else {
+        one_line
+    });
     if row.height <= page.room() {
         page.place(row_block(
             fonts, grid, &row.cells, row.height, header, missing,
@@ -324,7 +334,7 @@ fn row_block(
     cells: &[Vec<Line>],
     height: f32,
     header: bool,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) -> Block {
     let mut block = Block {
         height,
@@ -361,7 +371,7 @@ fn top_aligned_block(
     grid: &Grid,
     cells: &[Vec<Line>],
     height: f32,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) -> Block {
     let mut block = Block {
         height,
@@ -386,7 +396,7 @@ fn cell_text(
     top: f32,
     align: Alignment,
     block: &mut Block,
-    missing: &mut Vec<char>,
+    missing: &mut Missing,
 ) {
     let inner = grid.width(col) - 2.0 * CELL_PAD_X;
     for (i, line) in lines.iter().enumerate() {

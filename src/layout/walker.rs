@@ -10,7 +10,7 @@ use pulldown_cmark::{
 };
 
 use super::inline::{Inline, Style};
-use super::linebreak::{break_lines, emit_line, text_width, Frag, Line};
+use super::linebreak::{break_lines, emit_line, text_width, Frag, Line, Missing};
 use super::page::{Block, PageBuilder};
 use super::style::{
     BLOCK_GAP, BODY_LEADING, BODY_SIZE, CODE_FILL, CODE_SIZE, HEADING_ABOVE, HEADING_BELOW,
@@ -64,7 +64,9 @@ pub struct LayoutWriter<'a, I> {
     strike: usize,
     /// Inside a metadata block, whose text is not content.
     metadata: usize,
-    missing: Vec<char>,
+    /// Inside an HTML comment that spans lines of an HTML block (hidden, as viewers do).
+    in_comment: bool,
+    missing: Missing,
     /// Some table's columns did not fit across the page.
     overflow: bool,
     /// Stop at the first table of [`LANDSCAPE_COLUMNS`] or more columns, reporting
@@ -90,7 +92,8 @@ where
             strong: 0,
             strike: 0,
             metadata: 0,
-            missing: Vec::new(),
+            in_comment: false,
+            missing: Missing::default(),
             overflow: false,
             give_up_at_wide_table: false,
         }
@@ -134,11 +137,11 @@ where
             }
         }
         self.flush();
-        let warnings = if self.missing.is_empty() {
+        let warnings = if self.missing.chars.is_empty() {
             Vec::new()
         } else {
             vec![Warning::MissingGlyphs {
-                chars: self.missing,
+                chars: self.missing.chars,
             }]
         };
         let (pages, outline) = self.page.finish();
@@ -240,9 +243,11 @@ where
 
     fn end_tag(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+            TagEnd::HtmlBlock => {
+                self.in_comment = false;
                 self.flush()
             }
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock => self.flush(),
             TagEnd::BlockQuote(kind) => {
                 self.flush();
                 match kind {
@@ -382,6 +387,11 @@ where
             self.page.break_page();
             return;
         }
+        // An HTML block arrives line by line; a comment may span several of them.
+        if self.in_comment {
+            self.in_comment = !trimmed.contains("-->");
+            return;
+        }
         if let Some(text) = trimmed
             .strip_prefix(FOOTER_MARK)
             .and_then(|rest| rest.strip_suffix("-->"))
@@ -389,7 +399,11 @@ where
             self.footer(text.trim());
             return;
         }
-        if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
+        if let Some(rest) = trimmed.strip_prefix("<!--") {
+            self.in_comment = !rest.contains("-->");
+            return;
+        }
+        if trimmed.is_empty() {
             return;
         }
         let target = self.target();
@@ -402,8 +416,8 @@ where
     fn footer(&mut self, text: &str) {
         let text: String = text.chars().filter(|c| !c.is_control()).collect();
         for c in text.chars() {
-            if !self.fonts.covers(FontId::Regular, c) && !self.missing.contains(&c) {
-                self.missing.push(c);
+            if !self.fonts.covers(FontId::Regular, c) {
+                self.missing.add(c);
             }
         }
         self.page.set_footer(text);
@@ -544,42 +558,64 @@ where
         }
     }
 
+    /// A heading: kept with the two lines after it when it fits on a page with them; a
+    /// heading too tall for that breaks across pages line by line, like a paragraph.
     fn heading(&mut self, level: u8, inline: &Inline) {
         let index = usize::from(level.clamp(1, 6)) - 1;
         let size = HEADING_SIZES[index];
         let line_height = size * HEADING_LEADING;
         let (x, width) = self.column();
         let lines = break_lines(self.fonts, inline, size, width);
-        let mut block = Block {
-            height: lines.len() as f32 * line_height + HEADING_BELOW[index],
-            ..Block::default()
-        };
-        for (i, line) in lines.iter().enumerate() {
-            let offset = if level == 1 {
-                ((width - line.width) / 2.0).max(0.0)
-            } else {
-                0.0
-            };
-            let baseline = i as f32 * line_height + (line_height - size) / 2.0 + size * 0.88;
-            emit_line(
-                self.fonts,
-                line,
-                Point::new(x + offset, baseline),
-                size,
-                &mut block.items,
-                &mut self.missing,
-            );
-        }
         let title: String = inline
             .text
             .chars()
             .map(|c| if c == '\n' { ' ' } else { c })
             .collect();
-        block.outline.push((level, title.trim().to_string(), 0.0));
+        let mut blocks: Vec<Block> = lines
+            .iter()
+            .map(|line| {
+                let offset = if level == 1 {
+                    ((width - line.width) / 2.0).max(0.0)
+                } else {
+                    0.0
+                };
+                let baseline = (line_height - size) / 2.0 + size * 0.88;
+                let mut block = Block {
+                    height: line_height,
+                    ..Block::default()
+                };
+                emit_line(
+                    self.fonts,
+                    line,
+                    Point::new(x + offset, baseline),
+                    size,
+                    &mut block.items,
+                    &mut self.missing,
+                );
+                block
+            })
+            .collect();
+        let first = blocks
+            .first_mut()
+            .expect("break_lines returns at least one line");
+        first.outline.push((level, title.trim().to_string(), 0.0));
+        let last = blocks.last_mut().expect("at least one line, as above");
+        last.height += HEADING_BELOW[index];
+        let height: f32 = blocks.iter().map(|b| b.height).sum();
         self.page.gap(HEADING_ABOVE[index]);
-        // Room for the heading plus two lines of what follows, or the heading moves on.
-        self.page.ensure(block.height + KEEP_WITH_NEXT_MIN);
-        self.page.hold(block);
+        if height + KEEP_WITH_NEXT_MIN <= self.page.capacity() {
+            // Room for the heading plus two lines of what follows, or the heading moves on.
+            self.page.ensure(height + KEEP_WITH_NEXT_MIN);
+            let mut whole = Block::default();
+            for block in blocks {
+                whole.append(block);
+            }
+            self.page.hold(whole);
+        } else {
+            for block in blocks {
+                self.page.place(block);
+            }
+        }
     }
 
     fn rule(&mut self) {

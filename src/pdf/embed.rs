@@ -10,7 +10,7 @@
 //! The [`Subset`] (glyphs and codes) is cheap and made first; the program and the metrics
 //! copy each follow from it alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::sfnt;
 use super::Error;
@@ -52,9 +52,10 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         let mut subset_ids: HashMap<u16, u16> = HashMap::new();
         let mut codes = Codes::default();
         let mut missing: Vec<char> = Vec::new();
-        let too_many = || Error::Subset {
+        // The same characters as a set: one lookup per character of text, whatever the count.
+        let mut missing_set: HashSet<char> = HashSet::new();
+        let too_many = || Error::TooManyCharacters {
             font: font.postscript_name(),
-            reason: "more than 65535 distinct characters".into(),
         };
         for (_, item) in pages.iter().flat_map(|p| &p.items) {
             let Item::Text { text, font: f, .. } = item else {
@@ -64,7 +65,7 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
                 continue;
             }
             for c in text.chars() {
-                if codes.get(c).is_some() || missing.contains(&c) {
+                if codes.get(c).is_some() || missing_set.contains(&c) {
                     continue;
                 }
                 match fonts.glyph(font, c) {
@@ -76,7 +77,10 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
                         });
                         codes.insert(c, code);
                     }
-                    None => missing.push(c),
+                    None => {
+                        missing_set.insert(c);
+                        missing.push(c);
+                    }
                 }
             }
         }

@@ -71,6 +71,16 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// One face of a PDF holds at most 65,535 glyphs (a 16-bit code per character).
+    #[error("the document uses more than 65,535 distinct characters in the font {font}")]
+    #[diagnostic(
+        code(checkgen::pdf::limit),
+        help("this is a limit of checkgen's PDF output, not a fault: split the document")
+    )]
+    TooManyCharacters {
+        /// The face.
+        font: &'static str,
+    },
     /// The PDF could not be serialized.
     #[error("could not write the PDF: {0}")]
     #[diagnostic(

@@ -28,7 +28,7 @@ pub fn check(set: &RuleSet, seeds: &Seeds) -> Vec<Problem> {
         }
     }
     registry::check(&set.instruments, &mut problems);
-    for rule in &set.rules {
+    for rule in set.rules.iter().chain(&set.duplicates) {
         check_rule(rule, &sector_ids, seeds, &mut problems);
         check_references(rule, &set.instruments, &mut problems);
         check_wording(rule, &mut problems);

@@ -29,6 +29,9 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub sectors: Vec<Sector>,
     pub not_checkable: Vec<NotCheckable>,
+    /// Rules whose id repeats an earlier one in the same layer: left out of every form, but
+    /// checked like the others, so fixing the id reveals no new problems.
+    pub duplicates: Vec<Rule>,
     /// The instrument registry rules cite by id.
     pub instruments: Registry,
 }
@@ -87,8 +90,9 @@ pub fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Vec<Problem>)> {
         .collect();
     add_layer(&mut set, defaults, &mut problems);
     for dir in dirs {
-        let files = read_dir(dir)?;
-        if files.is_empty() {
+        let before = problems.len();
+        let files = read_dir(dir, &mut problems)?;
+        if files.is_empty() && problems.len() == before {
             problems.push(
                 Problem::new(
                     Location::new(dir.display().to_string(), 1, 1),
@@ -118,29 +122,54 @@ pub fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Vec<Problem>)> {
     Ok((set, problems))
 }
 
-/// `(printed name, file name, text)` of every YAML file in `dir`, sorted by name.
-fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>> {
-    Ok(input::files_in(dir, &["yaml", "yml"])?
-        .into_iter()
-        // Invalid UTF-8 is reported by the YAML parser with its position.
-        .map(|file| {
-            let text = String::from_utf8_lossy(&file.bytes).into_owned();
-            (file.path.display().to_string(), file.name, text)
-        })
-        .collect())
+/// Loads one rule file's text alone, without the defaults or any directory: what a fuzzer
+/// or an editor integration checks. `name` decides the kind of file as in a directory
+/// (`sectors.yaml`, `not-checkable.yaml`, else a domain).
+pub fn load_text(name: &str, text: &str) -> (RuleSet, Vec<Problem>) {
+    let mut set = RuleSet::default();
+    let mut problems = Vec::new();
+    let file = (name.to_string(), name.to_string(), text.to_string());
+    add_layer(&mut set, vec![file], &mut problems);
+    (set, problems)
+}
+
+/// `(printed name, file name, text)` of every YAML file in `dir`, sorted by name. A file that
+/// is not UTF-8 is a problem at the first invalid byte and is left out.
+fn read_dir(dir: &Path, problems: &mut Vec<Problem>) -> Result<Vec<(String, String, String)>> {
+    let mut files = Vec::new();
+    for file in input::files_in(dir, &["yaml", "yml"])? {
+        let printed = file.path.display().to_string();
+        match input::utf8_text(file.bytes) {
+            Ok(text) => files.push((printed, file.name, text)),
+            Err(err) => problems.push(
+                Problem::new(Location::new(printed, err.line, err.column), err.message)
+                    .with_help(err.help),
+            ),
+        }
+    }
+    Ok(files)
 }
 
 /// Adds one layer: rules, sectors and not-checkable entries of one directory.
 fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: &mut Vec<Problem>) {
     let mut first_seen: HashMap<String, Location> = HashMap::new();
     for (printed, name, text) in files {
-        let file = Arc::new(SourceFile {
-            name: printed.clone(),
-            positions: Positions::of(&text),
-        });
         let syntax = |err: yaml::YamlError| {
             Problem::new(Location::new(&printed, err.line, err.column), err.message)
         };
+        // Indexed first: a file nesting too deep or repeating too much through aliases is
+        // refused here, before serde_yaml builds anything from it.
+        let positions = match Positions::index(&text) {
+            Ok(positions) => positions,
+            Err(err) => {
+                problems.push(syntax(err));
+                continue;
+            }
+        };
+        let file = Arc::new(SourceFile {
+            name: printed.clone(),
+            positions,
+        });
         if name == SECTORS_FILE {
             match yaml::parse::<SectorFile>(&text) {
                 Ok(parsed) => {
@@ -204,6 +233,7 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
                             rule.origin = origin;
                             if !check_unique("rule", &rule.id, location, &mut first_seen, problems)
                             {
+                                set.duplicates.push(rule);
                                 continue;
                             }
                             match set.rules.iter_mut().find(|r| r.id == rule.id) {
