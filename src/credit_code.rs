@@ -17,6 +17,8 @@ pub enum CodeError {
     Character(char, usize),
     #[error("check character is `{found}` but should be `{expected}`")]
     Check { found: char, expected: char },
+    #[error("has lower-case letters; a 统一社会信用代码 is written in capitals (`{upper}`), and checkgen does not change it silently")]
+    LowerCase { upper: String },
 }
 
 fn value(c: char) -> Option<u32> {
@@ -27,12 +29,34 @@ fn value(c: char) -> Option<u32> {
 pub fn check_character(first17: &[u32; 17]) -> char {
     let sum: u32 = first17.iter().zip(WEIGHTS).map(|(c, w)| c * w).sum();
     let check = (31 - sum % 31) % 31;
-    CHARSET.chars().nth(check as usize).unwrap_or('0')
+    CHARSET
+        .chars()
+        .nth(check as usize)
+        .expect("a value modulo 31 indexes the 31-character set")
 }
 
-/// Validates a code; lowercase letters and surrounding spaces are accepted and normalised.
+/// The values (0–30) of the first 17 characters of `prefix`, for [`check_character`]; `None`
+/// when a character is not in the code's set or `prefix` is shorter than 17.
+pub fn values(prefix: &str) -> Option<[u32; 17]> {
+    let mut values = [0u32; 17];
+    let mut chars = prefix.chars();
+    for slot in &mut values {
+        *slot = value(chars.next()?)?;
+    }
+    Some(values)
+}
+
+/// Validates a code; surrounding spaces are dropped. Lower-case letters are an error that says
+/// so ([`CodeError::LowerCase`]): the code is copied onto a form, so it must be the one on the
+/// business licence, not a guess at it.
 pub fn validate(code: &str) -> Result<String, CodeError> {
-    let code = code.trim().to_ascii_uppercase();
+    let code = code.trim();
+    if code.chars().any(|c| c.is_ascii_lowercase()) {
+        return Err(CodeError::LowerCase {
+            upper: code.to_ascii_uppercase(),
+        });
+    }
+    let code = code.to_string();
     let chars: Vec<char> = code.chars().collect();
     if chars.len() != 18 {
         return Err(CodeError::Length(chars.len()));
@@ -64,7 +88,9 @@ mod tests {
             validate("91350100M000100Y43").as_deref(),
             Ok("91350100M000100Y43")
         );
-        assert!(validate(" 91370600ma3c00003h ").is_ok());
+        assert!(validate(" 91370600MA3C00003H ").is_ok());
+        let prefix = values("91370600MA3C00003").unwrap();
+        assert_eq!(check_character(&prefix), 'H');
     }
 
     #[test]
@@ -77,6 +103,12 @@ mod tests {
             })
         );
         assert_eq!(validate("9135"), Err(CodeError::Length(4)));
+        assert_eq!(
+            validate("91370600ma3c00003h"),
+            Err(CodeError::LowerCase {
+                upper: "91370600MA3C00003H".into()
+            })
+        );
         assert_eq!(
             validate("91350100I000100Y43"),
             Err(CodeError::Character('I', 9))

@@ -104,6 +104,16 @@ pub enum Error {
     #[diagnostic(transparent)]
     Pdf(#[from] crate::pdf::Error),
 
+    /// A roster that cannot be used as a whole (its encoding, its header); a bad row is not an
+    /// error of this kind but a [`crate::roster::RowError`].
+    #[error("roster {file} {message}")]
+    Roster {
+        file: String,
+        message: String,
+        #[help]
+        help: String,
+    },
+
     #[error("template {name} failed")]
     #[diagnostic(help(
         "check the template against the context documented in the README (section \"Template context\")"

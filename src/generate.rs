@@ -15,7 +15,7 @@ use crate::rules::{Audience, RuleSet};
 use crate::seeds::Seeds;
 use crate::select::{self, Selection};
 use crate::template;
-use crate::view::{self, ChecklistView, Meta, OrgView};
+use crate::view::{self, Appendix, ChecklistView, Meta, OrgView};
 
 /// Output formats of `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,7 +38,40 @@ impl Format {
 pub struct Job {
     pub selection: Selection,
     pub org: OrgView,
+    /// What an issued form carries besides (`checkgen issue`); empty for `generate`.
+    pub issued: Issued,
 }
+
+impl Job {
+    /// A form for `org`, not issued: no number, the appendix inline.
+    pub fn new(selection: Selection, org: OrgView) -> Job {
+        Job {
+            selection,
+            org,
+            issued: Issued::default(),
+        }
+    }
+}
+
+/// The parts of an issued form that are not the checklist's: its number, the issuing body and
+/// where the appendix goes. They reach templates as `view.form_number`, `view.issuer`,
+/// `view.appendix` and `view.appendix_file`.
+#[derive(Debug, Clone, Default)]
+pub struct Issued {
+    /// 编号; printed on every page's footer too (see [`FOOTER_MARK`]).
+    pub form_number: String,
+    pub issuer: String,
+    pub appendix: Appendix,
+    /// The separate appendix's file name, when `appendix` is [`Appendix::Separate`].
+    pub appendix_file: String,
+}
+
+/// The comment that puts a line into every page's footer (`<!-- checkgen-footer: … -->`, read
+/// by [`crate::layout`]); an issued form's Markdown starts with one naming its number.
+pub use crate::layout::FOOTER_MARK;
+
+/// The template of a separate appendix of quoted clauses.
+pub const APPENDIX_TEMPLATE: &str = "appendix.md";
 
 /// One form: its view model and its Markdown.
 #[derive(Debug, Clone)]
@@ -47,17 +80,41 @@ pub struct Form {
     pub markdown: String,
 }
 
-/// Builds the view of one form and renders its Markdown.
+/// Builds the view of one form and renders its Markdown. An issued form's Markdown starts
+/// with the footer comment naming its number, so that custom templates get it too.
 pub fn form(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
-    let checklist = select::checklist(set, &job.selection);
-    let view = view::build(set, &checklist, job.org.clone(), Seeds::embedded());
-    let markdown = template::render(
+    let view = job_view(set, job);
+    let mut markdown = template::render(
         tera,
         template::name_for(job.selection.audience),
         &view,
         meta,
     )?;
+    if !view.form_number.is_empty() {
+        markdown.insert_str(
+            0,
+            &format!("{FOOTER_MARK} 编号：{} -->\n\n", view.form_number),
+        );
+    }
     Ok(Form { view, markdown })
+}
+
+/// The separate appendix of quoted clauses for `job`'s selection, rendered with
+/// [`APPENDIX_TEMPLATE`]: the same for every form of that selection.
+pub fn appendix(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
+    let view = job_view(set, job);
+    let markdown = template::render(tera, APPENDIX_TEMPLATE, &view, meta)?;
+    Ok(Form { view, markdown })
+}
+
+fn job_view(set: &RuleSet, job: &Job) -> ChecklistView {
+    let checklist = select::checklist(set, &job.selection);
+    let mut view = view::build(set, &checklist, job.org.clone(), Seeds::embedded());
+    view.form_number = job.issued.form_number.clone();
+    view.issuer = job.issued.issuer.clone();
+    view.appendix = job.issued.appendix;
+    view.appendix_file = job.issued.appendix_file.clone();
+    view
 }
 
 /// Renders the Markdown of one form.
@@ -73,7 +130,7 @@ pub struct Written {
 }
 
 /// The PDF of a form: its title, subject and keywords say which form it is.
-fn form_pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::render::Rendered> {
+pub fn pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::render::Rendered> {
     let view = &form.view;
     let mut subject = format!("{}：{}", view.form_name, view.sector_names);
     if !view.level_label.is_empty() {
@@ -94,6 +151,38 @@ fn form_pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::re
     })
 }
 
+/// A form (or appendix) in every requested format, in memory: `(format, bytes)` in the order
+/// asked, and the warnings of its PDF.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    pub files: Vec<(Format, Vec<u8>)>,
+    pub warnings: Vec<String>,
+}
+
+/// Renders `form` in every format of `formats`.
+pub fn outputs(
+    form: &Form,
+    selection: &Selection,
+    formats: &[Format],
+    meta: &Meta,
+) -> Result<Outputs> {
+    let mut outputs = Outputs::default();
+    for format in formats {
+        let bytes = match format {
+            Format::Markdown => form.markdown.clone().into_bytes(),
+            Format::Pdf => {
+                let rendered = pdf(form, selection, meta)?;
+                outputs
+                    .warnings
+                    .extend(rendered.warnings.iter().map(ToString::to_string));
+                rendered.bytes
+            }
+        };
+        outputs.files.push((*format, bytes));
+    }
+    Ok(outputs)
+}
+
 /// Produces one form in every requested format under `out`. Every output is rendered before
 /// any is written, and the files are replaced together ([`output::write_set`]): a failure
 /// leaves the old set in place, never a new `.md` beside an old `.pdf`.
@@ -107,27 +196,22 @@ pub fn write_job(
 ) -> Result<Written> {
     let form = form(set, tera, job, meta)?;
     let stem = job.selection.file_stem();
-    let mut written = Written::default();
-    let mut outputs = Vec::new();
-    for format in formats {
-        let bytes = match format {
-            Format::Markdown => form.markdown.clone().into_bytes(),
-            Format::Pdf => {
-                let rendered = form_pdf(&form, &job.selection, meta)?;
-                written
-                    .warnings
-                    .extend(rendered.warnings.iter().map(ToString::to_string));
-                rendered.bytes
-            }
-        };
-        outputs.push((out.join(format!("{stem}.{}", format.extension())), bytes));
-    }
-    let set: Vec<(PathBuf, &[u8])> = outputs
+    let outputs = outputs(&form, &job.selection, formats, meta)?;
+    let paths: Vec<PathBuf> = outputs
+        .files
         .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
+        .map(|(format, _)| out.join(format!("{stem}.{}", format.extension())))
+        .collect();
+    let set: Vec<(PathBuf, &[u8])> = paths
+        .iter()
+        .zip(&outputs.files)
+        .map(|(path, (_, bytes))| (path.clone(), bytes.as_slice()))
         .collect();
     output::write_set(&set)?;
-    written.paths = outputs.into_iter().map(|(path, _)| path).collect();
+    let written = Written {
+        paths,
+        warnings: outputs.warnings,
+    };
     Ok(written)
 }
 
@@ -136,13 +220,15 @@ pub fn all_jobs(set: &RuleSet) -> Vec<Job> {
     set.sectors
         .iter()
         .flat_map(|sector| {
-            Audience::ALL.into_iter().map(|audience| Job {
-                selection: Selection {
-                    sectors: vec![sector.id.clone()],
-                    audience,
-                    level: None,
-                },
-                org: OrgView::default(),
+            Audience::ALL.into_iter().map(|audience| {
+                Job::new(
+                    Selection {
+                        sectors: vec![sector.id.clone()],
+                        audience,
+                        level: None,
+                    },
+                    OrgView::default(),
+                )
             })
         })
         .collect()
@@ -175,13 +261,15 @@ pub fn every_form_job(set: &RuleSet) -> Vec<Job> {
         .iter()
         .flat_map(|sector| {
             levels.clone().flat_map(move |level| {
-                Audience::ALL.into_iter().map(move |audience| Job {
-                    selection: Selection {
-                        sectors: vec![sector.id.clone()],
-                        audience,
-                        level,
-                    },
-                    org: OrgView::default(),
+                Audience::ALL.into_iter().map(move |audience| {
+                    Job::new(
+                        Selection {
+                            sectors: vec![sector.id.clone()],
+                            audience,
+                            level,
+                        },
+                        OrgView::default(),
+                    )
                 })
             })
         })

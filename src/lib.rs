@@ -13,8 +13,9 @@
 //! 6. [`render`]: Markdown → PDF: [`layout`] places everything on pages (fonts from
 //!    [`fonts`]), [`pdf`] writes them with the font subset and embedded.
 //!
-//! [`generate`] drives the steps for one form or a batch; [`trace`] maps every seed sentence
-//! to the rules that quote it.
+//! [`generate`] drives the steps for one form or a batch; [`issue`] issues one numbered form
+//! per enterprise of a [`roster`], in parallel, with a register; [`trace`] maps every seed
+//! sentence to the rules that quote it.
 
 #![forbid(unsafe_code)]
 
@@ -26,11 +27,13 @@ mod error;
 pub mod fonts;
 pub mod generate;
 pub mod input;
+pub mod issue;
 pub mod layout;
 pub mod output;
 pub mod pdf;
 pub mod references;
 pub mod render;
+pub mod roster;
 pub mod rules;
 pub mod seeds;
 pub mod select;

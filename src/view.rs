@@ -2,7 +2,9 @@
 //! is the template contract: every field a template can use is here and documented, and the
 //! README's template section is written from it. Fields are only ever added, never renamed.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::rules::{
     asked_of, Audience, Inspection, Method, Reference, Rule, RuleSet, SelfCheck, Severity,
@@ -17,6 +19,32 @@ pub struct OrgView {
     pub name: String,
     /// 统一社会信用代码, checked (GB 32100-2015), or empty.
     pub credit_code: String,
+    /// 单位地址, or empty (issued forms: from the roster).
+    pub address: String,
+    /// 法定代表人（负责人）, or empty.
+    pub legal_rep: String,
+    /// 联系人, or empty.
+    pub contact: String,
+    /// 联系电话, or empty.
+    pub phone: String,
+    /// The roster's other columns, by their header (`行政区划` → `烟台市芝罘区`); empty for
+    /// `generate`.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// Where the appendix of quoted clauses (附件：条款依据) goes, seen by templates as
+/// `view.appendix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Appendix {
+    /// `inline`: after the form, on a page of its own (the default).
+    #[default]
+    Inline,
+    /// `separate`: written once as its own document (`view.appendix_file`), which the form
+    /// names.
+    Separate,
+    /// `none`: left out.
+    None,
 }
 
 /// A sector of the selection.
@@ -131,6 +159,12 @@ pub struct ChecklistView {
     pub org: OrgView,
     /// Form number for issued forms; empty otherwise.
     pub form_number: String,
+    /// The body issuing the forms (`checkgen issue --issuer`); empty otherwise.
+    pub issuer: String,
+    /// `inline` | `separate` | `none`: where the appendix of quoted clauses goes.
+    pub appendix: Appendix,
+    /// With a separate appendix, its file name (`附件-telecom-enterprise-L3.pdf`); empty otherwise.
+    pub appendix_file: String,
     pub sections: Vec<SectionView>,
     pub item_count: usize,
     /// Number of 关键项.
@@ -276,6 +310,9 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
         level_label: selection.level.map(level_name).unwrap_or_default(),
         org,
         form_number: String::new(),
+        issuer: String::new(),
+        appendix: Appendix::Inline,
+        appendix_file: String::new(),
         item_count: items().count(),
         key_item_count: items()
             .filter(|i| i.severity == Severity::High.id())

@@ -38,10 +38,7 @@ fn markdown(
     org: OrgView,
 ) -> String {
     let sectors: Vec<String> = sectors.iter().map(|s| s.to_string()).collect();
-    let job = Job {
-        selection: Selection::new(set, &sectors, audience, level).unwrap(),
-        org,
-    };
+    let job = Job::new(Selection::new(set, &sectors, audience, level).unwrap(), org);
     generate::markdown(set, &template::tera(None).unwrap(), &job, &meta()).unwrap()
 }
 
@@ -156,6 +153,7 @@ fn organisation_names_cannot_break_the_table() {
     let org = OrgView {
         name: name.into(),
         credit_code: "91370600MA3C00003H".into(),
+        ..OrgView::default()
     };
     let md = markdown(&set, &["telecom"], Audience::Regulator, None, org);
     let row = table_row(&md, "被检查单位");
@@ -238,6 +236,7 @@ fn golden_enterprise_telecom_level_3() {
     let org = OrgView {
         name: "烟台某某通信有限公司".into(),
         credit_code: "91370600MA3C00003H".into(),
+        ..OrgView::default()
     };
     insta::assert_snapshot!(markdown(
         &set,

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use checkgen::generate::Format;
+use checkgen::rules::Audience;
 use checkgen::Error;
 use miette::Diagnostic;
 use unicode_width::UnicodeWidthStr;
@@ -19,6 +21,46 @@ pub struct RuleDirs {
     /// A rules directory layered over the embedded defaults (repeatable; later wins on equal ids)
     #[arg(long = "rules", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+}
+
+/// `--audience`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AudienceArg {
+    /// Self-assessment form (自查表) for the operator
+    Enterprise,
+    /// Inspection form (检查表) for the regulator
+    Regulator,
+}
+
+impl From<AudienceArg> for Audience {
+    fn from(arg: AudienceArg) -> Audience {
+        match arg {
+            AudienceArg::Enterprise => Audience::Enterprise,
+            AudienceArg::Regulator => Audience::Regulator,
+        }
+    }
+}
+
+/// One of `--format md,pdf`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Md,
+    Pdf,
+}
+
+/// The formats asked for, each once, in the order given.
+pub fn formats(args: &[FormatArg]) -> Vec<Format> {
+    let mut formats: Vec<Format> = Vec::new();
+    for format in args {
+        let format = match format {
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Pdf => Format::Pdf,
+        };
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    formats
 }
 
 /// How listings are printed.
@@ -52,6 +94,11 @@ fn loud_enough(level: Verbosity) -> bool {
     VERBOSITY.load(Ordering::Relaxed) >= level as u8
 }
 
+/// Whether messages (not only errors) are shown: false with `--quiet`.
+pub fn showing_messages() -> bool {
+    loud_enough(Verbosity::Normal)
+}
+
 /// A message about the run (`wrote out/x.pdf`): stderr, silenced by `--quiet`.
 pub fn info(message: &str) {
     if loud_enough(Verbosity::Normal) {
@@ -81,14 +128,48 @@ pub fn print(text: &str) {
 
 /// Prints `{"schema_version": N, "<key>": value}` as pretty JSON with a final newline.
 pub fn print_json<T: serde::Serialize>(key: &str, value: &T) {
+    print(&json_document(key, value));
+}
+
+/// `{"schema_version": N, "<key>": value}` as pretty JSON with a final newline: every JSON
+/// document checkgen prints or writes.
+pub fn json_document<T: serde::Serialize>(key: &str, value: &T) -> String {
     let mut document = serde_json::Map::new();
     document.insert("schema_version".into(), SCHEMA_VERSION.into());
     document.insert(
         key.into(),
-        serde_json::to_value(value).expect("the listings are plain data with string keys"),
+        serde_json::to_value(value).expect("the outputs are plain data with string keys"),
     );
     let json = serde_json::to_string_pretty(&document).expect("a JSON value always serializes");
-    print(&format!("{json}\n"));
+    format!("{json}\n")
+}
+
+/// The value under `key` of a document [`json_document`] wrote, checked for its
+/// `schema_version`; `what` names the file in errors.
+pub fn read_json_document<T: serde::de::DeserializeOwned>(
+    what: &str,
+    key: &str,
+    text: &str,
+) -> Result<T, Error> {
+    let invalid = |message: String| {
+        Error::usage(
+            format!("{what}: {message}"),
+            "name a file that checkgen wrote, unchanged, by this version of checkgen",
+        )
+    };
+    let mut document: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text).map_err(|err| invalid(format!("not a JSON object: {err}")))?;
+    let version = document.get("schema_version").and_then(|v| v.as_u64());
+    if version != Some(u64::from(SCHEMA_VERSION)) {
+        return Err(invalid(format!(
+            "schema_version is {}, this checkgen reads {SCHEMA_VERSION}",
+            version.map_or_else(|| "missing".to_string(), |v| v.to_string())
+        )));
+    }
+    let value = document
+        .remove(key)
+        .ok_or_else(|| invalid(format!("has no `{key}`")))?;
+    serde_json::from_value(value).map_err(|err| invalid(format!("`{key}` is malformed: {err}")))
 }
 
 /// Lays out rows in columns padded by display width, so Chinese text lines up.

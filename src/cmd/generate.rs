@@ -3,37 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use checkgen::generate::{self, Format, Job};
+use checkgen::generate::{self, Job};
 use checkgen::rules::{self, Audience};
 use checkgen::select::Selection;
 use checkgen::view::{Meta, OrgView};
 use checkgen::{credit_code, template, Error, Result};
 
-use super::args::{detail, info, report, warn, RuleDirs};
+use super::args::{detail, formats, info, report, warn, AudienceArg, FormatArg, RuleDirs};
 use super::clock::Clock;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AudienceArg {
-    /// Self-assessment form (自查表) for the operator
-    Enterprise,
-    /// Inspection form (检查表) for the regulator
-    Regulator,
-}
-
-impl From<AudienceArg> for Audience {
-    fn from(arg: AudienceArg) -> Audience {
-        match arg {
-            AudienceArg::Enterprise => Audience::Enterprise,
-            AudienceArg::Regulator => Audience::Regulator,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum FormatArg {
-    Md,
-    Pdf,
-}
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["sector", "all"])))]
@@ -84,16 +61,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         started.elapsed().as_millis()
     ));
     let tera = template::tera(args.templates.as_deref())?;
-    let mut formats: Vec<Format> = Vec::new();
-    for format in &args.format {
-        let format = match format {
-            FormatArg::Md => Format::Markdown,
-            FormatArg::Pdf => Format::Pdf,
-        };
-        if !formats.contains(&format) {
-            formats.push(format);
-        }
-    }
+    let formats = formats(&args.format);
     let jobs = if args.all {
         generate::all_jobs(&set)
     } else {
@@ -108,7 +76,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Some(code) => credit_code::validate(code).map_err(|err| {
                 Error::usage(
                     format!("invalid 统一社会信用代码 `{code}`: {err}"),
-                    "check the code on the business licence (18 characters, GB 32100-2015), or leave --credit-code out",
+                    "copy the code from the business licence (18 characters, capitals, GB 32100-2015), or leave --credit-code out",
                 )
             })?,
             None => String::new(),
@@ -116,8 +84,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let org = OrgView {
             name: args.org_name.clone().unwrap_or_default().trim().to_string(),
             credit_code,
+            ..OrgView::default()
         };
-        vec![Job { selection, org }]
+        vec![Job::new(selection, org)]
     };
     let clock = Clock::read();
     let meta = Meta::new(clock.now, clock.source_date_epoch);

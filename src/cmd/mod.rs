@@ -4,6 +4,8 @@ mod args;
 mod clock;
 mod generate;
 mod instruments;
+mod issue;
+mod manifest;
 mod manual;
 mod render;
 mod rules;
@@ -56,6 +58,10 @@ pub enum Command {
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
     Generate(generate::Args),
+    /// Issue one numbered form per enterprise of a roster (CSV or XLSX), with a register
+    Issue(issue::Args),
+    /// Work with campaign registers: `manifest merge` joins the shards' registers
+    Manifest(manifest::Args),
     /// Lay out any Markdown file as a PDF, with the renderer the forms use
     Render(render::Args),
     /// Show which seed sentences each rule covers, the gaps, and coverage per document
@@ -80,6 +86,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Instruments(args) => instruments::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Issue(args) => issue::run(args),
+        Command::Manifest(args) => manifest::run(args),
         Command::Render(args) => render::run(args),
         Command::Trace(args) => trace::run(args),
         Command::Completions(args) => manual::completions(args),

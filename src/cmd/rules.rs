@@ -6,8 +6,8 @@ use checkgen::rules::{self, Audience, Rule};
 use checkgen::select::Selection;
 use checkgen::Result;
 
+use super::args::AudienceArg;
 use super::args::{print, print_json, table, ListFormat, RuleDirs};
-use super::generate::AudienceArg;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -23,6 +23,7 @@ use pulldown_cmark::{Options, Parser};
 use crate::fonts::{FontId, FontSet};
 
 pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
+pub use walker::FOOTER_MARK;
 
 /// Page orientation of the whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -246,6 +247,30 @@ mod tests {
             row("---"),
             row(cell)
         )
+    }
+
+    #[test]
+    fn a_footer_comment_prints_beside_every_page_number() {
+        let fonts = FontSet::get().unwrap();
+        let markdown = "<!-- checkgen-footer: 编号：2026-telecom-00001 -->\n\n# 表\n\n一\n\n<!-- pagebreak -->\n\n二\n";
+        let document = layout(fonts, markdown, &LayoutOptions::default());
+        assert_eq!(document.pages.len(), 2);
+        for (i, page) in document.pages.iter().enumerate() {
+            let footer = page.items.iter().rev().find_map(|(_, item)| match item {
+                Item::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            });
+            let expected = format!(
+                "编号：2026-telecom-00001\u{3000}\u{3000}第 {} 页 共 2 页",
+                i + 1
+            );
+            assert_eq!(footer, Some(expected.as_str()));
+        }
+        let plain = layout(fonts, "# 表\n", &LayoutOptions::default());
+        assert!(plain.pages[0]
+            .items
+            .iter()
+            .any(|(_, item)| matches!(item, Item::Text { text, .. } if text == "第 1 页 共 1 页")));
     }
 
     #[test]

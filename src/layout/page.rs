@@ -2,7 +2,9 @@
 //! table headers repeated, block-quote bars carried across pages, footers numbered last.
 
 use super::linebreak::text_width;
-use super::style::{FOOTER_BASELINE, FOOTER_SIZE, MARGIN, QUOTE_BAR_WIDTH, QUOTE_GRAY};
+use super::style::{
+    FOOTER_BASELINE, FOOTER_SEPARATOR, FOOTER_SIZE, MARGIN, QUOTE_BAR_WIDTH, QUOTE_GRAY,
+};
 use super::{Item, OutlineEntry, Page, Point};
 use crate::fonts::{FontId, FontSet};
 
@@ -80,6 +82,8 @@ pub struct PageBuilder<'f> {
     repeat: Option<Block>,
     quotes: Vec<QuoteBar>,
     outline: Vec<OutlineEntry>,
+    /// Text printed beside the page number in every footer (an issued form's number).
+    footer: Option<String>,
 }
 
 impl<'f> PageBuilder<'f> {
@@ -100,6 +104,7 @@ impl<'f> PageBuilder<'f> {
             repeat: None,
             quotes: Vec::new(),
             outline: Vec::new(),
+            footer: None,
         }
     }
 
@@ -256,7 +261,13 @@ impl<'f> PageBuilder<'f> {
         }
     }
 
-    /// Finishes the last page and numbers every page `第 X 页 共 Y 页`.
+    /// Prints `text` before `第 X 页 共 Y 页` in every page's footer; a later call replaces it.
+    pub fn set_footer(&mut self, text: String) {
+        self.footer = Some(text);
+    }
+
+    /// Finishes the last page and numbers every page `第 X 页 共 Y 页`, after the footer text
+    /// if one was set.
     pub fn finish(mut self) -> (Vec<Page>, Vec<OutlineEntry>) {
         self.release();
         while let Some(bar) = self.quotes.pop() {
@@ -275,10 +286,20 @@ impl<'f> PageBuilder<'f> {
         );
         let total = self.pages.len();
         for (i, page) in self.pages.iter_mut().enumerate() {
-            let text = format!("第 {} 页 共 {} 页", i + 1, total);
+            let number = format!("第 {} 页 共 {} 页", i + 1, total);
+            let text = match &self.footer {
+                Some(footer) => format!("{footer}{FOOTER_SEPARATOR}{number}"),
+                None => number,
+            };
             let width = text_width(self.fonts, FontId::Regular, &text, FOOTER_SIZE);
+            // Centred; a footer wider than the text area starts at the left margin instead.
+            let x = if width <= self.right - self.left {
+                (page.width - width) / 2.0
+            } else {
+                self.left
+            };
             page.items.push((
-                Point::new((page.width - width) / 2.0, page.height - FOOTER_BASELINE),
+                Point::new(x, page.height - FOOTER_BASELINE),
                 Item::Text {
                     text,
                     font: FontId::Regular,

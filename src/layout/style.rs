@@ -13,6 +13,9 @@ pub const MARGIN: f32 = 56.693;
 pub const FOOTER_BASELINE: f32 = 28.35;
 /// Footer size.
 pub const FOOTER_SIZE: f32 = 9.0;
+/// Between a footer's text (`<!-- checkgen-footer: … -->`) and the page number: two
+/// ideographic spaces.
+pub const FOOTER_SEPARATOR: &str = "\u{3000}\u{3000}";
 
 /// Tables with at least this many columns turn an `Auto` document landscape.
 pub const LANDSCAPE_COLUMNS: usize = 7;

@@ -24,6 +24,11 @@ use crate::fonts::{FontId, FontSet};
 /// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
 pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
 
+/// The start of an HTML comment on a line of its own whose text is printed beside the page
+/// number in every footer: `<!-- checkgen-footer: 编号：SD-2026-00001 -->` (the last one wins).
+/// Markdown viewers show nothing; issued forms carry their number this way.
+pub const FOOTER_MARK: &str = "<!-- checkgen-footer:";
+
 /// What the inline text being collected will become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BlockKind {
@@ -387,6 +392,13 @@ where
             self.in_comment = !trimmed.contains("-->");
             return;
         }
+        if let Some(text) = trimmed
+            .strip_prefix(FOOTER_MARK)
+            .and_then(|rest| rest.strip_suffix("-->"))
+        {
+            self.footer(text.trim());
+            return;
+        }
         if let Some(rest) = trimmed.strip_prefix("<!--") {
             self.in_comment = !rest.contains("-->");
             return;
@@ -397,6 +409,18 @@ where
         let target = self.target();
         target.push(html.trim_end_matches('\n'), Style::PLAIN);
         target.hard_break();
+    }
+
+    /// Sets the footer text, noting characters the font lacks (the writer keeps them in the
+    /// text layer).
+    fn footer(&mut self, text: &str) {
+        let text: String = text.chars().filter(|c| !c.is_control()).collect();
+        for c in text.chars() {
+            if !self.fonts.covers(FontId::Regular, c) {
+                self.missing.add(c);
+            }
+        }
+        self.page.set_footer(text);
     }
 
     fn task_marker(&mut self, checked: bool) {
