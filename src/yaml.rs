@@ -21,10 +21,55 @@ pub struct YamlError {
 #[serde(transparent)]
 pub struct Node(serde_yaml::Value);
 
+/// A node that does not have the shape asked for: where in it, and what is wrong.
+#[derive(Debug, Clone)]
+pub struct TypeError {
+    /// The path below the node of the field that failed, in [`Positions`] form
+    /// (`self_check[0].evidense`); empty for the node itself. An unknown field's path ends in
+    /// its key.
+    pub path: String,
+    /// serde's message, printed as it is.
+    pub message: String,
+}
+
+impl TypeError {
+    /// Where to point: the failing field's key when it has one (an unknown field, a mapping
+    /// value of the wrong type), else its value (a sequence element); the node itself when
+    /// the path is empty.
+    pub fn field(&self) -> String {
+        if self.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}@key", self.path)
+        }
+    }
+}
+
 impl Node {
-    /// Deserializes the node; the error message names the field but has no position.
-    pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, String> {
-        serde_yaml::from_value(self.0).map_err(|err| excerpt(&err.to_string()))
+    /// Deserializes the node, tracking the path of the field it fails at.
+    pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, TypeError> {
+        serde_path_to_error::deserialize(self.0).map_err(|err| {
+            let mut path = String::new();
+            for segment in err.path().iter() {
+                match segment {
+                    serde_path_to_error::Segment::Seq { index } => {
+                        path.push_str(&format!("[{index}]"));
+                    }
+                    serde_path_to_error::Segment::Map { key }
+                    | serde_path_to_error::Segment::Enum { variant: key } => {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(key);
+                    }
+                    serde_path_to_error::Segment::Unknown => break,
+                }
+            }
+            TypeError {
+                path,
+                message: excerpt(&err.into_inner().to_string()),
+            }
+        })
     }
 }
 

@@ -512,3 +512,22 @@ fn telecom_forms_ask_nothing_of_builders_or_platforms() {
     assert!(telecom.contains("接入公用电信网的住宅区光纤到户通信设施"));
     assert!(!telecom.contains("本单位是否组织了光纤到户通信设施验收"));
 }
+
+/// A classified-systems form is headed by 密级 and 测评审查, never by a protection level, even
+/// when a level is asked for.
+#[test]
+fn classified_forms_name_no_protection_level() {
+    let set = shipped();
+    for audience in [Audience::Enterprise, Audience::Regulator] {
+        let text = markdown(
+            &set,
+            &["gov_classified"],
+            audience,
+            Some(3),
+            OrgView::default(),
+        );
+        let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+        assert!(!head.contains("安全保护等级"), "{head}");
+        assert!(head.contains("密级") && head.contains("测评审查"), "{head}");
+    }
+}

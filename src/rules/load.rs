@@ -265,18 +265,11 @@ fn typed<T: serde::de::DeserializeOwned>(
 ) -> Option<T> {
     match node.into_typed::<T>() {
         Ok(value) => Some(value),
-        Err(message) => {
-            let field = message
-                .strip_prefix("unknown field `")
-                .and_then(|rest| rest.split('`').next())
-                .map(|field| format!("{field}@key"))
-                .unwrap_or_default();
-            let help = if message.starts_with("unknown field") {
-                "see docs/rule-format.md for the fields a rule may have"
-            } else {
-                "see docs/rule-format.md for the expected form"
-            };
-            problems.push(Problem::new(origin.locate(&field), message).with_help(help));
+        Err(err) => {
+            problems.push(
+                Problem::new(origin.locate(&err.field()), err.message)
+                    .with_help("see docs/rule-format.md for the fields and values a rule may have"),
+            );
             None
         }
     }

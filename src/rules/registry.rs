@@ -192,9 +192,9 @@ pub fn add_file(
         };
         let mut instrument = match node.into_typed::<Instrument>() {
             Ok(instrument) => instrument,
-            Err(message) => {
+            Err(err) => {
                 problems.push(
-                    Problem::new(origin.locate(""), message)
+                    Problem::new(origin.locate(&err.field()), err.message)
                         .with_help("see docs/rule-format.md for the fields of an instrument"),
                 );
                 continue;
