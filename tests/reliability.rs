@@ -282,13 +282,18 @@ fn a_failed_write_keeps_the_old_pair_and_leaves_no_temporary() {
         .expect("a .md was written");
     let pdf = md.with_extension("pdf");
     let (old_md, old_pdf) = (std::fs::read(&md).unwrap(), std::fs::read(&pdf).unwrap());
+    // A file-size limit between the two sizes: the .md fits, the .pdf does not (`ulimit -f`
+    // counts 512-byte blocks in dash and KiB in bash: either way 240 falls between). The
+    // limit is an error with a message (not a silent exit 153) and nothing is replaced.
+    let limit = 240;
     assert!(
-        old_md.len() < 100 << 10 && old_pdf.len() > 150 << 10,
-        "sizes changed"
+        old_md.len() < limit * 512 && old_pdf.len() > limit * 1024,
+        "the limit must fall between the sizes: .md {} B, .pdf {} B",
+        old_md.len(),
+        old_pdf.len()
     );
-    // A file-size limit between the two sizes: the .md fits, the .pdf does not. The limit
-    // is an error with a message (not a silent exit 153) and nothing is replaced.
-    let second = checkgen_sh(dir.path(), "ulimit -f 200", &args("新单位"));
+    let ulimit = format!("ulimit -f {limit}");
+    let second = checkgen_sh(dir.path(), &ulimit, &args("新单位"));
     assert_eq!(code(&second), 1, "{}", stderr(&second));
     assert!(
         stderr(&second).contains("cannot write"),
