@@ -64,6 +64,27 @@ fn checkgen_within(limit: Duration, args: &[&str]) -> Output {
     child.wait_with_output().expect("output")
 }
 
+/// `generate` of the telecom self-assessment's Markdown in `dir`, with the templates of
+/// `dir/templates`.
+fn generate_with_templates(dir: &Path) -> Output {
+    checkgen_in(
+        dir,
+        &[
+            "generate",
+            "--sector",
+            "telecom",
+            "--audience",
+            "enterprise",
+            "--format",
+            "md",
+            "--templates",
+            "templates",
+            "--out",
+            "out",
+        ],
+    )
+}
+
 fn mode(path: &Path) -> u32 {
     std::fs::symlink_metadata(path)
         .unwrap()
@@ -393,22 +414,7 @@ fn a_template_linked_to_the_environment_is_refused() {
     let templates = dir.path().join("templates");
     std::fs::create_dir(&templates).unwrap();
     std::os::unix::fs::symlink(&secret, templates.join("enterprise.md")).unwrap();
-    let output = checkgen_in(
-        dir.path(),
-        &[
-            "generate",
-            "--sector",
-            "telecom",
-            "--audience",
-            "enterprise",
-            "--format",
-            "md",
-            "--templates",
-            "templates",
-            "--out",
-            "out",
-        ],
-    );
+    let output = generate_with_templates(dir.path());
     assert_ne!(code(&output), 0);
     assert!(
         stderr(&output).contains("symbolic link"),
@@ -556,22 +562,7 @@ fn a_runaway_template_is_stopped_with_a_clear_error() {
         "{% for i in range(end=2000) %}{% for j in range(end=1000) %}0123456789{% endfor %}{% endfor %}",
     )
     .unwrap();
-    let output = checkgen_in(
-        dir.path(),
-        &[
-            "generate",
-            "--sector",
-            "telecom",
-            "--audience",
-            "enterprise",
-            "--format",
-            "md",
-            "--templates",
-            "templates",
-            "--out",
-            "out",
-        ],
-    );
+    let output = generate_with_templates(dir.path());
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert!(
         stderr(&output).contains("grew past 16 MiB"),
