@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+RECENTLY_DELETED_S = 35
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
 SECTORS = ["telecom", "info_services", "internet", "ecommerce", "payment", "it_services"]
@@ -93,7 +94,15 @@ def main():
         walls, rsss = [], []
         for run in range(args.runs):
             out = work / f"out-j{jobs}"
-            shutil.rmtree(out, ignore_errors=True)
+            if out.exists():
+                # ext4 will not reuse an inode freed less than 30 s ago (`recently_deleted`)
+                # and scans past every such one when it creates a file: right after removing
+                # 20,000 files, creating the next 20,000 spends seconds in the kernel. A
+                # campaign issues into a new directory, so the previous run's output is
+                # removed and left to age first.
+                shutil.rmtree(out)
+                os.sync()
+                time.sleep(RECENTLY_DELETED_S)
             wall, rss = timed(
                 [str(binary), "-q", "issue", "--roster", "roster.csv", "--out", out.name,
                  "--audience", "enterprise", "--appendix", "separate", "--format", "md,pdf",
