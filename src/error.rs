@@ -114,6 +114,12 @@ pub enum Error {
         help: String,
     },
 
+    #[error("{} has Markdown that is not laid out (--strict)", path.display())]
+    #[diagnostic(help(
+        "the warning above lists each construct and its line: remove or rewrite them, or render without --strict"
+    ))]
+    NotLaidOut { path: PathBuf },
+
     #[error("template {name} failed")]
     #[diagnostic(help(
         "check the template against the context documented in the README (section \"Template context\")"

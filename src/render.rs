@@ -9,7 +9,7 @@ use crate::fonts::FontSet;
 use crate::layout::{self, LayoutOptions};
 use crate::pdf::{self, PdfOptions};
 
-pub use crate::layout::{Orientation, Warning};
+pub use crate::layout::{NotLaidOut, Orientation, Warning};
 
 /// Everything a renderer is handed for one document.
 #[derive(Debug, Clone)]

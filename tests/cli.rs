@@ -310,6 +310,42 @@ fn render_takes_no_rules_option() {
 }
 
 #[test]
+fn strict_render_fails_on_markdown_it_cannot_lay_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "# 标题\n\n正文。\n\n<div>块</div>\n\n![图](http://example.org/a.png)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.md"),
+        "# 标题\n\n正文，`代码`，~~删除~~[^1]。\n\n[^1]: 注。\n",
+    )
+    .unwrap();
+    let lenient = checkgen_in(dir.path(), &["render", "a.md"]);
+    assert_eq!(code(&lenient), 0, "{}", stderr(&lenient));
+    let warning = "a.md: not laid out: raw HTML (shown as text) at line 5; \
+                   image http://example.org/a.png (its alternative text is shown) at line 7";
+    assert!(stderr(&lenient).contains(warning), "{}", stderr(&lenient));
+    let strict = checkgen_in(
+        dir.path(),
+        &["render", "a.md", "-o", "strict.pdf", "--strict"],
+    );
+    assert_eq!(code(&strict), 1);
+    assert!(stderr(&strict).contains(warning), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("not laid out (--strict)"),
+        "{}",
+        stderr(&strict)
+    );
+    assert!(!dir.path().join("strict.pdf").exists());
+    // What it can lay out passes --strict without a word.
+    let clean = checkgen_in(dir.path(), &["render", "b.md", "--strict", "-q"]);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    assert_eq!(stderr(&clean), "");
+}
+
+#[test]
 fn invalid_source_date_epoch_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.md"), "# 标题\n").unwrap();

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{self, Orientation, RenderContext, Rendered, Warning};
+use checkgen::render::{self, NotLaidOut, Orientation, RenderContext, Rendered, Warning};
 use lopdf::{Dictionary, Document, Object};
 
 fn fixture(name: &str) -> String {
@@ -341,10 +341,109 @@ fn missing_glyphs_are_reported_and_kept_in_text() {
     assert!(text.contains("单位：\u{20000}某\u{9FFF}公司"), "{text}");
 }
 
+/// Markdown the layout cannot draw, one construct a line (line numbers matter).
+const UNDRAWN: &str = "# 说明\n\
+\n\
+正文引用脚注[^a]，又引用[^b]，再引用[^a]。\n\
+\n\
+<span>行内标签</span>与 $x^2$ 数学。\n\
+\n\
+![网络拓扑图](拓扑.png)\n\
+\n\
+<div>块级标签</div>\n\
+\n\
+[^b]: 第二条注释。\n\
+[^a]: 第一条注释。\n\
+[^c]: 未被引用的注释。\n";
+
+#[test]
+fn footnotes_go_to_the_end_numbered_by_first_reference() {
+    let pdf = render(UNDRAWN);
+    let text = all_text(&load(&pdf));
+    assert!(
+        text.contains("正文引用脚注[1]，又引用[2]，再引用[1]。"),
+        "{text}"
+    );
+    let body = text.find("块级标签").expect("body text");
+    let notes: Vec<usize> = ["[1]第一条注释。", "[2]第二条注释。", "[3]未被引用的注释。"]
+        .iter()
+        .map(|note| {
+            text.find(note)
+                .unwrap_or_else(|| panic!("{note} missing: {text}"))
+        })
+        .collect();
+    assert!(
+        body < notes[0] && notes[0] < notes[1] && notes[1] < notes[2],
+        "{text}"
+    );
+}
+
+#[test]
+fn what_is_not_laid_out_is_one_warning_with_its_lines() {
+    let pdf = render(UNDRAWN);
+    assert_eq!(
+        pdf.warnings,
+        [Warning::NotLaidOut {
+            constructs: vec![
+                (5, NotLaidOut::Html),
+                (5, NotLaidOut::Html),
+                (5, NotLaidOut::Math),
+                (7, NotLaidOut::Image("拓扑.png".into())),
+                (9, NotLaidOut::Html),
+            ]
+        }]
+    );
+    assert_eq!(
+        pdf.warnings[0].to_string(),
+        "not laid out: raw HTML (shown as text) at lines 5, 9; math (shown as text) at line 5; \
+         image 拓扑.png (its alternative text is shown) at line 7"
+    );
+    // Shown, not dropped: the tags and the formula as written, the image by its alternative text.
+    let text = all_text(&load(&pdf));
+    for shown in [
+        "<span>行内标签</span>",
+        "$x^2$",
+        "网络拓扑图",
+        "<div>块级标签</div>",
+    ] {
+        assert!(text.contains(shown), "{shown} missing: {text}");
+    }
+}
+
+#[test]
+fn inline_code_lies_on_a_grey_ground() {
+    let fonts = checkgen::fonts::FontSet::get().expect("fonts");
+    let grounds = |markdown: &str| {
+        let document = checkgen::layout::layout(fonts, markdown, &Default::default());
+        document.pages[0]
+            .items
+            .iter()
+            .filter(|(_, item)| {
+                matches!(
+                    item,
+                    checkgen::layout::Item::Rect {
+                        fill: Some(_),
+                        stroke: None,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    assert_eq!(grounds("运行 `checkgen validate` 检查规则。"), 1);
+    assert_eq!(grounds("运行 checkgen validate 检查规则。"), 0);
+}
+
 #[test]
 fn features_fixture_renders() {
     let pdf = render(&fixture("features.md"));
-    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    // Its last paragraph shows an inline tag as written, which is reported.
+    assert_eq!(
+        pdf.warnings,
+        [Warning::NotLaidOut {
+            constructs: vec![(44, NotLaidOut::Html), (44, NotLaidOut::Html)]
+        }]
+    );
     let text = all_text(&load(&pdf));
     for expected in [
         "一级列表",

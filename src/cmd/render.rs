@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{self, Orientation, RenderContext};
+use checkgen::render::{self, Orientation, RenderContext, Warning};
 use checkgen::{input, output, Error, Result};
 
 use super::args::{info, warn};
@@ -32,6 +32,10 @@ pub struct Args {
     /// Page orientation
     #[arg(long, value_enum, default_value_t = OrientationArg::Auto)]
     orientation: OrientationArg,
+    /// Fail (exit 1, nothing written) when some Markdown is not laid out: raw HTML other than
+    /// <br> and comments, math, images
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -71,6 +75,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })?;
     for warning in &rendered.warnings {
         warn(&format!("{}: {warning}", args.input.display()));
+    }
+    let not_laid_out = |w: &&Warning| matches!(w, Warning::NotLaidOut { .. });
+    if args.strict && rendered.warnings.iter().any(|w| not_laid_out(&w)) {
+        return Err(Error::NotLaidOut { path: args.input });
     }
     output::write_atomic(&output, &rendered.bytes)?;
     info(&format!(

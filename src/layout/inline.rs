@@ -10,6 +10,8 @@ pub struct Style {
     pub font: FontId,
     /// Struck through (`~~text~~`).
     pub strike: bool,
+    /// Inline code (`` `text` ``), set on a grey ground.
+    pub code: bool,
 }
 
 impl Style {
@@ -17,6 +19,7 @@ impl Style {
     pub const PLAIN: Style = Style {
         font: FontId::Regular,
         strike: false,
+        code: false,
     };
 }
 

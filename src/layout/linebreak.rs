@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use super::inline::{Inline, Style};
+use super::style::CODE_SPAN_FILL;
 use super::{Item, Point};
 use crate::fonts::{FontId, FontSet};
 
@@ -330,6 +331,18 @@ pub fn emit_line(
 ) {
     for frag in &line.frags {
         let at = Point::new(origin.x + frag.x, origin.y);
+        if frag.style.code {
+            // Painted first, so the text lies on it; within the line's own height.
+            items.push((
+                Point::new(at.x, origin.y - size * 0.88),
+                Item::Rect {
+                    width: frag.width,
+                    height: size * 1.1,
+                    fill: Some(CODE_SPAN_FILL),
+                    stroke: None,
+                },
+            ));
+        }
         items.push((
             at,
             Item::Text {

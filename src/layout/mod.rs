@@ -156,7 +156,28 @@ pub enum Warning {
         /// The distinct characters, in order of first appearance.
         chars: Vec<char>,
     },
+    /// Constructs the layout cannot draw, with the line each starts on: shown as their source
+    /// text (raw HTML, math) or by their alternative text (images).
+    NotLaidOut {
+        /// `(line, construct)`, in document order.
+        constructs: Vec<(usize, NotLaidOut)>,
+    },
 }
+
+/// A Markdown construct the layout does not draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotLaidOut {
+    /// Raw HTML other than `<br>` and comments: shown as written.
+    Html,
+    /// `$…$` or `$$…$$`: shown as written.
+    Math,
+    /// An image, by its path or address: its alternative text is shown instead (nothing is
+    /// fetched).
+    Image(String),
+}
+
+/// How many lines of one kind a warning lists before it counts the rest.
+const MAX_LISTED_LINES: usize = 10;
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -170,6 +191,40 @@ impl fmt::Display for Warning {
                     write!(f, "{c} (U+{:04X})", u32::from(*c))?;
                 }
                 write!(f, "; each is drawn as a hollow box")
+            }
+            Warning::NotLaidOut { constructs } => {
+                write!(f, "not laid out: ")?;
+                let mut kinds: Vec<(String, Vec<usize>)> = Vec::new();
+                for (line, what) in constructs {
+                    let kind = match what {
+                        NotLaidOut::Html => "raw HTML (shown as text)".to_string(),
+                        NotLaidOut::Math => "math (shown as text)".to_string(),
+                        NotLaidOut::Image(name) => {
+                            format!("image {name} (its alternative text is shown)")
+                        }
+                    };
+                    match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                        Some((_, lines)) if lines.last() == Some(line) => {}
+                        Some((_, lines)) => lines.push(*line),
+                        None => kinds.push((kind, vec![*line])),
+                    }
+                }
+                for (i, (kind, lines)) in kinds.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, "; ")?;
+                    }
+                    let word = if lines.len() == 1 { "line" } else { "lines" };
+                    let listed: Vec<String> = lines
+                        .iter()
+                        .take(MAX_LISTED_LINES)
+                        .map(usize::to_string)
+                        .collect();
+                    write!(f, "{kind} at {word} {}", listed.join(", "))?;
+                    if lines.len() > MAX_LISTED_LINES {
+                        write!(f, " and {} more", lines.len() - MAX_LISTED_LINES)?;
+                    }
+                }
+                Ok(())
             }
         }
     }
@@ -186,9 +241,15 @@ pub struct Document {
     pub warnings: Vec<Warning>,
 }
 
-/// Markdown extensions the forms use: GFM tables, strikethrough and task lists.
+/// Markdown extensions: GFM tables, strikethrough and task lists (the forms use them),
+/// footnotes (laid out at the end of the document) and math (recognised so that it can be
+/// reported: it is shown as its source text).
 pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH
 }
 
 /// Lays out `markdown` on A4 pages.
@@ -220,8 +281,8 @@ fn run(
     } else {
         (A4_WIDTH, A4_HEIGHT)
     };
-    let parser = Parser::new_ext(markdown, markdown_options());
-    let writer = walker::LayoutWriter::new(parser, fonts, width, height);
+    let parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
+    let writer = walker::LayoutWriter::new(parser, markdown, fonts, width, height);
     if give_up_at_wide_table {
         writer.give_up_at_wide_table().run()
     } else {

@@ -74,3 +74,7 @@ pub const QUOTE_BAR_WIDTH: f32 = 2.0;
 pub const CODE_FILL: f32 = 0.95;
 /// Code block text size.
 pub const CODE_SIZE: f32 = 9.0;
+
+/// Grey level of the ground behind inline code: a shade darker than a code block's, so that
+/// a word or two stands out from the text around it.
+pub const CODE_SPAN_FILL: f32 = 0.9;

@@ -5,8 +5,10 @@
 //! Inline events accumulate into an [`Inline`] (the current paragraph, heading or table cell);
 //! block ends turn it into lines and hand those to the [`PageBuilder`].
 
+use std::ops::Range;
+
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
 };
 
 use super::inline::{Inline, Style};
@@ -18,7 +20,7 @@ use super::style::{
     MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
 };
 use super::table::{self, TableState};
-use super::{Document, Item, Point, Warning};
+use super::{Document, Item, NotLaidOut, Point, Warning};
 use crate::fonts::{FontId, FontSet};
 
 /// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
@@ -38,6 +40,9 @@ enum BlockKind {
     /// Raw HTML shown as text.
     Html,
 }
+
+/// Events taken out of the stream, with their byte ranges, to be handled later.
+type Held<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 /// One open list: the next number for ordered lists.
 #[derive(Debug, Clone, Copy)]
@@ -72,14 +77,26 @@ pub struct LayoutWriter<'a, I> {
     /// Stop at the first table of [`LANDSCAPE_COLUMNS`] or more columns, reporting
     /// it as an overflow: the document is being tried in portrait and will be redone.
     give_up_at_wide_table: bool,
+    /// The Markdown, to turn byte offsets into line numbers.
+    source: &'a str,
+    /// Byte offset of the event being handled.
+    at: usize,
+    /// Constructs shown as text or left out, with the byte offset where each starts.
+    not_laid_out: Vec<(usize, NotLaidOut)>,
+    /// Footnote labels in the order of their first reference: a label's number is its
+    /// index plus one.
+    footnote_order: Vec<String>,
+    /// Footnote definitions, held back to be laid out at the end of the document.
+    footnotes: Vec<(String, Held<'a>)>,
 }
 
 impl<'a, I> LayoutWriter<'a, I>
 where
-    I: Iterator<Item = Event<'a>>,
+    I: Iterator<Item = (Event<'a>, Range<usize>)>,
 {
-    /// A walker laying out on pages of `width` × `height` points.
-    pub fn new(iter: I, fonts: &'a FontSet, width: f32, height: f32) -> Self {
+    /// A walker over the events of `source` (with their byte ranges), laying out on pages of
+    /// `width` × `height` points.
+    pub fn new(iter: I, source: &'a str, fonts: &'a FontSet, width: f32, height: f32) -> Self {
         LayoutWriter {
             iter,
             fonts,
@@ -96,6 +113,11 @@ where
             missing: Missing::default(),
             overflow: false,
             give_up_at_wide_table: false,
+            source,
+            at: 0,
+            not_laid_out: Vec::new(),
+            footnote_order: Vec::new(),
+            footnotes: Vec::new(),
         }
     }
 
@@ -108,7 +130,7 @@ where
 
     /// Walks every event and returns the document, plus whether a table overflowed.
     pub fn run(mut self) -> (Document, bool) {
-        while let Some(event) = self.iter.next() {
+        while let Some((event, range)) = self.iter.next() {
             if self.give_up_at_wide_table
                 && matches!(&event, Event::Start(Tag::Table(columns))
                     if columns.len() >= LANDSCAPE_COLUMNS)
@@ -116,34 +138,31 @@ where
                 self.overflow = true;
                 break;
             }
-            match event {
-                Event::Start(tag) => self.start_tag(tag),
-                Event::End(tag) => self.end_tag(tag),
-                Event::Text(text) => self.text(&text),
-                Event::Code(text) => self.text_in(&text, FontId::Regular),
-                Event::InlineMath(text) => self.text(&text),
-                Event::DisplayMath(text) => {
-                    self.flush();
-                    self.text(&text);
-                    self.flush();
-                }
-                Event::Html(html) => self.html_block_text(&html),
-                Event::InlineHtml(html) => self.inline_html(&html),
-                Event::FootnoteReference(label) => self.text(&format!("[{label}]")),
-                Event::SoftBreak => self.target().soft_break(),
-                Event::HardBreak => self.target().hard_break(),
-                Event::Rule => self.rule(),
-                Event::TaskListMarker(checked) => self.task_marker(checked),
+            if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+                let label = label.to_string();
+                let definition = self.hold_back(event, range);
+                self.footnotes.push((label, definition));
+                continue;
             }
+            self.event(event, range);
         }
         self.flush();
-        let warnings = if self.missing.chars.is_empty() {
-            Vec::new()
-        } else {
-            vec![Warning::MissingGlyphs {
+        self.lay_out_footnotes();
+        let mut warnings = Vec::new();
+        if !self.missing.chars.is_empty() {
+            warnings.push(Warning::MissingGlyphs {
                 chars: self.missing.chars,
-            }]
-        };
+            });
+        }
+        if !self.not_laid_out.is_empty() {
+            let lines = LineIndex::new(self.source);
+            let constructs = self
+                .not_laid_out
+                .into_iter()
+                .map(|(at, what)| (lines.line(at), what))
+                .collect();
+            warnings.push(Warning::NotLaidOut { constructs });
+        }
         let (pages, outline) = self.page.finish();
         (
             Document {
@@ -153,6 +172,96 @@ where
             },
             self.overflow,
         )
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        self.at = range.start;
+        match event {
+            Event::Start(tag) => self.start_tag(tag),
+            Event::End(tag) => self.end_tag(tag),
+            Event::Text(text) => self.text(&text),
+            Event::Code(text) => self.code_span(&text),
+            Event::InlineMath(text) => {
+                self.note(NotLaidOut::Math);
+                self.text(&format!("${text}$"));
+            }
+            Event::DisplayMath(text) => {
+                self.note(NotLaidOut::Math);
+                self.flush();
+                self.text(&format!("$${text}$$"));
+                self.flush();
+            }
+            Event::Html(html) => self.html_block_text(&html),
+            Event::InlineHtml(html) => self.inline_html(&html),
+            Event::FootnoteReference(label) => {
+                let number = self.footnote_number(&label);
+                self.text(&format!("[{number}]"));
+            }
+            Event::SoftBreak => self.target().soft_break(),
+            Event::HardBreak => self.target().hard_break(),
+            Event::Rule => self.rule(),
+            Event::TaskListMarker(checked) => self.task_marker(checked),
+        }
+    }
+
+    /// The events of a footnote definition, from its start (`first`) to its end, taken out of
+    /// the stream to be laid out at the end of the document.
+    fn hold_back(&mut self, first: Event<'a>, range: Range<usize>) -> Held<'a> {
+        let mut events = vec![(first, range)];
+        let mut depth = 1usize;
+        for (event, range) in self.iter.by_ref() {
+            match &event {
+                Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                _ => {}
+            }
+            events.push((event, range));
+            if depth == 0 {
+                break;
+            }
+        }
+        events
+    }
+
+    /// The number of a footnote label: the order of its first reference.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnote_order.iter().position(|l| l == label) {
+            Some(index) => index + 1,
+            None => {
+                self.footnote_order.push(label.to_string());
+                self.footnote_order.len()
+            }
+        }
+    }
+
+    /// The footnote definitions after a rule at the end of the document, in the order of their
+    /// numbers; a definition nothing refers to comes last, numbered after the others.
+    fn lay_out_footnotes(&mut self) {
+        if self.footnotes.is_empty() {
+            return;
+        }
+        let mut footnotes = std::mem::take(&mut self.footnotes);
+        for (label, _) in &footnotes {
+            self.footnote_number(label);
+        }
+        footnotes.sort_by_key(|(label, _)| {
+            self.footnote_order
+                .iter()
+                .position(|l| l == label)
+                .expect("every label was numbered just above")
+        });
+        self.rule();
+        for (_, events) in footnotes {
+            for (event, range) in events {
+                self.event(event, range);
+            }
+        }
+        self.flush();
+    }
+
+    /// Records a construct that is shown as text or left out, for the warning.
+    fn note(&mut self, what: NotLaidOut) {
+        self.not_laid_out.push((self.at, what));
     }
 
     fn start_tag(&mut self, tag: Tag<'a>) {
@@ -197,8 +306,11 @@ where
                 self.marker = Some(marker);
             }
             Tag::FootnoteDefinition(label) => {
-                self.begin(BlockKind::Paragraph);
-                self.text(&format!("[{label}] "));
+                // Laid out like a list item whose marker is the note's number.
+                self.flush();
+                let number = self.footnote_number(&label);
+                self.list_stack.push(ListState { next: None });
+                self.marker = Some(format!("[{number}]"));
             }
             Tag::DefinitionList => self.flush(),
             Tag::DefinitionListTitle => {
@@ -230,7 +342,9 @@ where
             Tag::Emphasis | Tag::Superscript | Tag::Subscript => {}
             Tag::Strong => self.strong += 1,
             Tag::Strikethrough => self.strike += 1,
-            Tag::Link { .. } | Tag::Image { .. } => {}
+            Tag::Link { .. } => {}
+            // The alternative text is shown; the picture itself is not laid out.
+            Tag::Image { dest_url, .. } => self.note(NotLaidOut::Image(image_name(&dest_url))),
             Tag::MetadataBlock(kind) => {
                 self.flush();
                 match kind {
@@ -278,7 +392,13 @@ where
                 self.flush();
                 self.draw_pending_marker();
             }
-            TagEnd::FootnoteDefinition | TagEnd::DefinitionList => self.flush(),
+            TagEnd::FootnoteDefinition => {
+                self.flush();
+                self.draw_pending_marker();
+                self.list_stack.pop();
+                self.page.gap(BLOCK_GAP / 3.0);
+            }
+            TagEnd::DefinitionList => self.flush(),
             TagEnd::DefinitionListTitle => {
                 self.flush();
                 self.strong = self.strong.saturating_sub(1);
@@ -325,6 +445,7 @@ where
         Style {
             font: if bold { FontId::Bold } else { font },
             strike: self.strike > 0,
+            code: false,
         }
     }
 
@@ -342,6 +463,18 @@ where
 
     fn text(&mut self, text: &str) {
         self.text_in(text, FontId::Regular);
+    }
+
+    /// Inline code: regular face on a grey ground.
+    fn code_span(&mut self, text: &str) {
+        if self.metadata > 0 {
+            return;
+        }
+        let style = Style {
+            code: true,
+            ..self.style(FontId::Regular)
+        };
+        self.target().push(text, style);
     }
 
     fn text_in(&mut self, text: &str, font: FontId) {
@@ -374,6 +507,7 @@ where
             self.target().hard_break();
         } else if tag.starts_with("<!--") {
         } else {
+            self.note(NotLaidOut::Html);
             self.text(html);
         }
     }
@@ -406,6 +540,7 @@ where
         if trimmed.is_empty() {
             return;
         }
+        self.note(NotLaidOut::Html);
         let target = self.target();
         target.push(html.trim_end_matches('\n'), Style::PLAIN);
         target.hard_break();
@@ -665,5 +800,37 @@ fn quote_label(kind: BlockQuoteKind) -> &'static str {
         BlockQuoteKind::Important => "重要",
         BlockQuoteKind::Warning => "警告",
         BlockQuoteKind::Caution => "小心",
+    }
+}
+
+/// How an image is named in a warning: its path or address, shortened.
+fn image_name(dest: &CowStr<'_>) -> String {
+    const MAX: usize = 80;
+    let mut name: String = dest.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    if dest.chars().count() > MAX {
+        name.push('…');
+    }
+    name
+}
+
+/// Byte offsets → 1-based line numbers.
+struct LineIndex {
+    /// Byte offset of every line start after the first.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect();
+        LineIndex { starts }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) + 1
     }
 }
