@@ -1,8 +1,9 @@
-//! `Selection { sectors, audience, level }` → `Checklist`: the rules that apply, in sections
-//! by domain. An enterprise in several sectors gets each rule once.
+//! `Selection { sectors, audience, level, authority }` → `Checklist`: the rules that apply, in
+//! sections by domain. An enterprise in several sectors gets each rule once; a regulator form
+//! holds the items of one authority (检查机关).
 
 use crate::error::{Error, Result};
-use crate::rules::{Audience, Domain, Rule, RuleSet};
+use crate::rules::{asked_of, Audience, Domain, Inspection, InspectionKind, Rule, RuleSet};
 
 /// Protection level (安全保护等级), 1–5.
 pub const LEVELS: std::ops::RangeInclusive<u8> = 1..=5;
@@ -15,6 +16,9 @@ pub struct Selection {
     pub audience: Audience,
     /// Protection level of the systems; `None` selects the rules of every level.
     pub level: Option<u8>,
+    /// The inspecting authority of a regulator form (catalogue id); `None` takes the items of
+    /// every authority (what the self-assessment shows).
+    pub authority: Option<String>,
 }
 
 impl Selection {
@@ -59,12 +63,36 @@ impl Selection {
             sectors: chosen,
             audience,
             level,
+            authority: None,
         })
+    }
+
+    /// The same selection for one authority's regulator form: the authority must be in the
+    /// catalogue and have inspection items in the selected sectors.
+    pub fn with_authority(self, set: &RuleSet, id: &str) -> Result<Selection> {
+        check_authority(set, self.audience, Some(id), &self.sectors, self.level)?;
+        let selection = Selection {
+            authority: Some(id.to_string()),
+            ..self
+        };
+        if !has_checks(set, &selection) {
+            return Err(Error::usage(
+                format!(
+                    "authority `{id}` inspects nothing in {}",
+                    selection.sectors.join(", ")
+                ),
+                competent(set, &selection.sectors, selection.level),
+            ));
+        }
+        Ok(selection)
     }
 
     /// The stem of output file names: `telecom+ecommerce-enterprise-L3`.
     pub fn file_stem(&self) -> String {
         let mut stem = format!("{}-{}", self.sectors.join("+"), self.audience.id());
+        if let Some(authority) = &self.authority {
+            stem.push_str(&format!("-{authority}"));
+        }
         if let Some(level) = self.level {
             stem.push_str(&format!("-L{level}"));
         }
@@ -98,7 +126,129 @@ impl Checklist<'_> {
     }
 }
 
-/// Picks the rules a selection asks for; empty sections are left out.
+/// The inspection items of `rule` on a regulator form for `selection`, procedures included:
+/// those asked in its sectors and, when the selection names an authority, enforced by that
+/// authority in a sector it has power over.
+pub fn inspections(set: &RuleSet, rule: &Rule, selection: &Selection) -> Vec<Inspection> {
+    let asked = asked_of(&rule.inspection, &selection.sectors);
+    let Some(id) = &selection.authority else {
+        return asked;
+    };
+    let authority = set
+        .authority(id)
+        .expect("Selection::with_authority checked the id against the catalogue");
+    asked
+        .into_iter()
+        .filter(|item| {
+            item.authorities(rule).contains(id)
+                && selection.sectors.iter().any(|sector| {
+                    rule.applies_to_sector(sector)
+                        && (item.sectors.is_empty() || item.sectors.contains(sector))
+                        && authority.covers(sector)
+                })
+        })
+        .collect()
+}
+
+/// The ids of the authorities with items to check (not only procedures) in `sectors` at
+/// `level`, in catalogue order: the regulator forms those sectors have.
+pub fn authorities_with_items(set: &RuleSet, sectors: &[String], level: Option<u8>) -> Vec<String> {
+    set.authorities
+        .iter()
+        .filter(|authority| {
+            let selection = Selection {
+                sectors: sectors.to_vec(),
+                audience: Audience::Regulator,
+                level,
+                authority: Some(authority.id.clone()),
+            };
+            has_checks(set, &selection)
+        })
+        .map(|authority| authority.id.clone())
+        .collect()
+}
+
+/// Checks an authority asked for against the audience: a regulator form is one authority's
+/// record and needs one, a self-assessment takes none, and the id must be in the catalogue.
+/// The help names the authorities with items in `sectors` (every one when `sectors` is empty).
+pub fn check_authority(
+    set: &RuleSet,
+    audience: Audience,
+    authority: Option<&str>,
+    sectors: &[String],
+    level: Option<u8>,
+) -> Result<()> {
+    let listed = || competent(set, sectors, level);
+    match (audience, authority) {
+        (Audience::Enterprise, None) => Ok(()),
+        (Audience::Enterprise, Some(_)) => Err(Error::usage(
+            "--authority is for regulator forms",
+            "the self-assessment names each item's authority; drop --authority or use `--audience regulator`",
+        )),
+        (Audience::Regulator, None) => Err(Error::usage(
+            "a regulator form is one authority's record: --authority is required",
+            listed(),
+        )),
+        (Audience::Regulator, Some(id)) if set.authority(id).is_none() => {
+            let ids: Vec<&str> = set.authorities.iter().map(|a| a.id.as_str()).collect();
+            let help = match nearest(id, &ids) {
+                Some(near) => format!("did you mean `{near}`? {}", listed()),
+                None => listed(),
+            };
+            Err(Error::usage(format!("unknown authority `{id}`"), help))
+        }
+        (Audience::Regulator, Some(_)) => Ok(()),
+    }
+}
+
+/// The help naming the authorities with items in `sectors` (every one when `sectors` is
+/// empty).
+fn competent(set: &RuleSet, sectors: &[String], level: Option<u8>) -> String {
+    let ids = if sectors.is_empty() {
+        set.authorities.iter().map(|a| a.id.clone()).collect()
+    } else {
+        authorities_with_items(set, sectors, level)
+    };
+    format!(
+        "authorities with items here: {}; `checkgen authorities` lists each one's sectors",
+        ids.join(", ")
+    )
+}
+
+/// How much a regulator form holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FormSize {
+    /// Numbered items (rules with at least one row to fill in).
+    pub items: usize,
+    /// Rows with result boxes.
+    pub rows: usize,
+    /// Procedural items (检查程序提示), never rows.
+    pub procedures: usize,
+}
+
+/// Counts the items, rows and procedures of the regulator form for `selection`.
+pub fn form_size(set: &RuleSet, selection: &Selection) -> FormSize {
+    let mut size = FormSize::default();
+    for rule in checklist(set, selection).rules() {
+        let items = inspections(set, rule, selection);
+        let rows = items
+            .iter()
+            .filter(|item| item.kind == InspectionKind::Check)
+            .count();
+        size.rows += rows;
+        size.procedures += items.len() - rows;
+        size.items += usize::from(rows > 0);
+    }
+    size
+}
+
+/// True when the selection's form has at least one row with result boxes.
+fn has_checks(set: &RuleSet, selection: &Selection) -> bool {
+    form_size(set, selection).rows > 0
+}
+
+/// Picks the rules a selection asks for; empty sections are left out. A regulator form for
+/// one authority holds the rules with at least one of its inspection items.
 pub fn checklist<'a>(set: &'a RuleSet, selection: &Selection) -> Checklist<'a> {
     let sections = set
         .domains
@@ -108,7 +258,12 @@ pub fn checklist<'a>(set: &'a RuleSet, selection: &Selection) -> Checklist<'a> {
             rules: set
                 .rules
                 .iter()
-                .filter(|rule| rule.domain == domain.id && selection.matches(rule))
+                .filter(|rule| {
+                    rule.domain == domain.id
+                        && selection.matches(rule)
+                        && (selection.authority.is_none()
+                            || !inspections(set, rule, selection).is_empty())
+                })
                 .collect(),
         })
         .filter(|section| !section.rules.is_empty())

@@ -19,19 +19,19 @@ fn validate_reports_every_fault_with_its_position() {
     let err = stderr(&output);
     let file = "tests/fixtures/rules/broken/security.yaml";
     assert!(
-        err.contains(&format!("{file}:30:24: TST-002: unknown sector `telcom`")),
+        err.contains(&format!("{file}:31:24: TST-002: unknown sector `telcom`")),
         "{err}"
     );
     assert!(err.contains("did you mean `telecom`?"), "{err}");
     assert!(
         err.contains(&format!(
-            "{file}:36:16: TST-002: quote not found verbatim in yantai-2014 item 29"
+            "{file}:37:16: TST-002: quote not found verbatim in yantai-2014 item 29"
         )),
         "{err}"
     );
     assert!(
         err.contains(&format!(
-            "{file}:40:9: duplicate rule id `TST-001`, first defined at {file}:7:9"
+            "{file}:42:9: duplicate rule id `TST-001`, first defined at {file}:7:9"
         )),
         "{err}"
     );
@@ -211,6 +211,8 @@ fn invalid_credit_code_is_refused_before_anything_is_written() {
             "telecom",
             "--audience",
             "regulator",
+            "--authority",
+            "public_security",
             "--credit-code",
             "91350100M000100Y44",
         ],
@@ -225,22 +227,98 @@ fn invalid_credit_code_is_refused_before_anything_is_written() {
 }
 
 #[test]
-fn generate_all_writes_two_forms_per_sector_from_any_directory() {
+fn generate_all_writes_one_form_per_sector_and_authority_from_any_directory() {
     let dir = tempfile::tempdir().unwrap();
     let output = checkgen_in(dir.path(), &["generate", "--all", "--format", "md"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let read = |name: String| {
+        let path = dir.path().join("out").join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing", path.display()));
+        assert!(
+            text.lines().any(|l| l.starts_with("# ")),
+            "{}",
+            path.display()
+        );
+        text
+    };
     let sectors = checkgen(&["sectors", "--format", "json"]);
     let sectors: serde_json::Value = serde_json::from_str(&stdout(&sectors)).unwrap();
     assert_eq!(sectors["schema_version"], 2);
     for sector in sectors["sectors"].as_array().unwrap() {
-        let id = sector["id"].as_str().unwrap();
-        for audience in ["enterprise", "regulator"] {
-            let path = dir.path().join("out").join(format!("{id}-{audience}.md"));
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|_| panic!("{} missing", path.display()));
-            assert!(text.starts_with("# "), "{}", path.display());
+        read(format!("{}-enterprise.md", sector["id"].as_str().unwrap()));
+    }
+    // `checkgen authorities` lists the (sector, authority) pairs; each has its form, named by
+    // its authority, and no other regulator form is written.
+    let authorities = checkgen(&["authorities", "--format", "json"]);
+    assert_eq!(code(&authorities), 0, "{}", stderr(&authorities));
+    let authorities: serde_json::Value = serde_json::from_str(&stdout(&authorities)).unwrap();
+    let mut pairs = 0;
+    for authority in authorities["authorities"].as_array().unwrap() {
+        let name = authority["name"].as_str().unwrap();
+        for form in authority["forms"].as_array().unwrap() {
+            let file = format!(
+                "{}-regulator-{}.md",
+                form["sector"].as_str().unwrap(),
+                authority["id"].as_str().unwrap()
+            );
+            let text = read(file.clone());
+            assert!(
+                text.contains(&format!("**检查机关类别**：{name}")),
+                "{file}"
+            );
+            let rows = form["rows"].as_u64().unwrap();
+            assert!(
+                text.contains(&format!("共 {rows} 行")),
+                "{file}: {rows} rows"
+            );
+            pairs += 1;
         }
     }
+    let regulator_files = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().contains("-regulator-")
+        })
+        .count();
+    assert_eq!(regulator_files, pairs);
+    assert!(pairs > 40, "{pairs} regulator forms");
+}
+
+#[test]
+fn a_regulator_form_needs_a_competent_authority() {
+    let output = checkgen(&["generate", "--sector", "telecom", "--audience", "regulator"]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(err.contains("--authority is required"), "{err}");
+    assert!(
+        err.contains("public_security") && err.contains("comms_admin"),
+        "{err}"
+    );
+    assert!(!err.contains("housing"), "{err}");
+    let output = checkgen(&[
+        "generate",
+        "--sector",
+        "telecom",
+        "--audience",
+        "regulator",
+        "--authority",
+        "housing",
+    ]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("authority `housing` inspects nothing in telecom"));
+    let output = checkgen(&[
+        "generate",
+        "--sector",
+        "telecom",
+        "--audience",
+        "regulator",
+        "--authority",
+        "cyber",
+    ]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("unknown authority `cyber`"));
 }
 
 #[test]

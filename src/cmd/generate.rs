@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use checkgen::generate::{self, Job};
 use checkgen::rules::{self, Audience};
-use checkgen::select::Selection;
+use checkgen::select::{self, Selection};
 use checkgen::view::{Meta, OrgView};
 use checkgen::{credit_code, template, Error, Result};
 
@@ -31,8 +31,12 @@ pub struct Args {
     /// Protection level (安全保护等级) of the systems, 1–5: picks the graded-protection items
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
     level: Option<u8>,
-    /// Every sector × audience, without a level
-    #[arg(long, conflicts_with_all = ["sector", "audience", "level", "org_name", "credit_code"])]
+    /// The inspecting authority of a regulator form (`checkgen authorities` lists the ids)
+    #[arg(long, value_name = "ID")]
+    authority: Option<String>,
+    /// Every sector's self-assessment and one regulator form per (sector, authority), without
+    /// a level
+    #[arg(long, conflicts_with_all = ["sector", "audience", "level", "org_name", "credit_code", "authority"])]
     all: bool,
     /// Name of the organisation, printed in the header (单位名称 / 被检查单位)
     #[arg(long, value_name = "NAME")]
@@ -72,6 +76,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             )
         })?;
         let selection = Selection::new(&set, &args.sector, audience, args.level)?;
+        select::check_authority(
+            &set,
+            audience,
+            args.authority.as_deref(),
+            &selection.sectors,
+            args.level,
+        )?;
+        let selection = match &args.authority {
+            Some(id) => selection.with_authority(&set, id)?,
+            None => selection,
+        };
         let credit_code = match &args.credit_code {
             Some(code) => credit_code::validate(code).map_err(|err| {
                 Error::usage(

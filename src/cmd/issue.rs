@@ -50,6 +50,9 @@ pub struct Args {
     /// Who the forms are for
     #[arg(long, value_enum)]
     audience: AudienceArg,
+    /// The inspecting authority of regulator forms (`checkgen authorities` lists the ids)
+    #[arg(long, value_name = "ID")]
+    authority: Option<String>,
     /// Sector ids for rows whose 所属行业 is empty (or a roster without the column)
     #[arg(long, value_name = "S[,S2]", value_delimiter = ',')]
     sector: Vec<String>,
@@ -128,6 +131,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .to_string()
     });
     let number_format = NumberFormat::parse(&pattern, args.issuer_code.as_deref())?;
+    checkgen::select::check_authority(
+        &set,
+        args.audience.into(),
+        args.authority.as_deref(),
+        &args.sector,
+        args.level,
+    )?;
     let defaults = Defaults {
         sectors: match args.sector.is_empty() {
             true => Vec::new(),
@@ -160,6 +170,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         tera: &tera,
         meta: &meta,
         audience: args.audience.into(),
+        authority: args.authority.clone(),
         issuer: args.issuer.trim().to_string(),
         number_format,
         number_pattern: pattern,

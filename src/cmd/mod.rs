@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each turning its flags into library calls.
 
 mod args;
+mod authorities;
 mod clock;
 mod generate;
 mod instruments;
@@ -52,6 +53,8 @@ pub enum Command {
     Sectors(sectors::Args),
     /// List rules, as a table or as JSON
     Rules(rules::Args),
+    /// List the inspecting authorities (检查机关) and the sectors each has a form for
+    Authorities(authorities::Args),
     /// List the instrument registry: status and how many rules cite each instrument
     Instruments(instruments::Args),
     /// Check rule files, seed quotes and cited articles; print every problem
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sectors(args) => sectors::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Authorities(args) => authorities::run(args),
         Command::Instruments(args) => instruments::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
