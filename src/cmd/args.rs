@@ -72,6 +72,16 @@ pub enum ListFormat {
     Json,
 }
 
+/// `--rules DIR` and `--format table|json`: what the listing commands take.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub rules: RuleDirs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
 /// How much goes to stderr besides errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
