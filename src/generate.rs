@@ -224,6 +224,7 @@ fn sector_jobs(set: &RuleSet, sector: &str, level: Option<u8>) -> Vec<Job> {
         audience,
         level,
         authority,
+        profile: None,
     };
     std::iter::once(selection(Audience::Enterprise, None))
         .chain(

@@ -3,6 +3,7 @@
 //! holds the items of one authority (检查机关).
 
 use crate::error::{Error, Result};
+use crate::profile::Profile;
 use crate::rules::{asked_of, Audience, Domain, Inspection, InspectionKind, Rule, RuleSet};
 
 /// Protection level (安全保护等级), 1–5.
@@ -19,6 +20,9 @@ pub struct Selection {
     /// The inspecting authority of a regulator form (catalogue id); `None` takes the items of
     /// every authority (what the self-assessment shows).
     pub authority: Option<String>,
+    /// The enterprise's profile: rules it rules out are left out (and listed), and with
+    /// systems, graded-protection rules are taken at their levels.
+    pub profile: Option<Profile>,
 }
 
 impl Selection {
@@ -64,6 +68,22 @@ impl Selection {
             audience,
             level,
             authority: None,
+            profile: None,
+        })
+    }
+
+    /// The same selection fitted to an enterprise's profile. A profile that lists systems gives
+    /// the levels itself, so it cannot be combined with a level.
+    pub fn with_profile(self, profile: Profile) -> Result<Selection> {
+        if self.level.is_some() && !profile.systems.is_empty() {
+            return Err(Error::usage(
+                "--level and a profile with systems: the profile's systems give the levels",
+                "leave --level out, or the `systems` out of the profile",
+            ));
+        }
+        Ok(Selection {
+            profile: Some(profile),
+            ..self
         })
     }
 
@@ -118,6 +138,39 @@ pub struct Section<'a> {
 pub struct Checklist<'a> {
     pub selection: Selection,
     pub sections: Vec<Section<'a>>,
+    /// Rules the selection would take but the profile rules out, in the same order.
+    pub excluded: Vec<Excluded<'a>>,
+}
+
+/// A rule left out because of the enterprise's profile, and why.
+#[derive(Debug, Clone)]
+pub struct Excluded<'a> {
+    pub rule: &'a Rule,
+    pub why: Exclusion,
+}
+
+/// Why a profile rules a rule out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exclusion {
+    /// Its `applies_if` does not hold for the profile.
+    Condition,
+    /// It applies at levels none of the profile's systems has.
+    Levels,
+}
+
+/// Whether the profile rules `rule` out; `None` when it applies (or the profile does not say).
+fn exclusion(rule: &Rule, profile: &Profile) -> Option<Exclusion> {
+    if rule
+        .applies_if
+        .as_ref()
+        .is_some_and(|c| c.holds(profile) == Some(false))
+    {
+        return Some(Exclusion::Condition);
+    }
+    let no_system = !profile.systems.is_empty()
+        && !rule.levels.is_empty()
+        && profile.systems_at(&rule.levels).is_empty();
+    no_system.then_some(Exclusion::Levels)
 }
 
 impl Checklist<'_> {
@@ -161,6 +214,7 @@ pub fn authorities_with_items(set: &RuleSet, sectors: &[String], level: Option<u
                 audience: Audience::Regulator,
                 level,
                 authority: Some(authority.id.clone()),
+                profile: None,
             };
             has_checks(set, &selection)
         })
@@ -250,27 +304,28 @@ fn has_checks(set: &RuleSet, selection: &Selection) -> bool {
 /// Picks the rules a selection asks for; empty sections are left out. A regulator form for
 /// one authority holds the rules with at least one of its inspection items.
 pub fn checklist<'a>(set: &'a RuleSet, selection: &Selection) -> Checklist<'a> {
-    let sections = set
-        .domains
-        .iter()
-        .map(|domain| Section {
-            domain,
-            rules: set
-                .rules
-                .iter()
-                .filter(|rule| {
-                    rule.domain == domain.id
-                        && selection.matches(rule)
-                        && (selection.authority.is_none()
-                            || !inspections(set, rule, selection).is_empty())
-                })
-                .collect(),
-        })
-        .filter(|section| !section.rules.is_empty())
-        .collect();
+    let mut excluded = Vec::new();
+    let mut sections = Vec::new();
+    for domain in &set.domains {
+        let mut rules = Vec::new();
+        for rule in set.rules.iter().filter(|rule| {
+            rule.domain == domain.id
+                && selection.matches(rule)
+                && (selection.authority.is_none() || !inspections(set, rule, selection).is_empty())
+        }) {
+            match selection.profile.as_ref().and_then(|p| exclusion(rule, p)) {
+                Some(why) => excluded.push(Excluded { rule, why }),
+                None => rules.push(rule),
+            }
+        }
+        if !rules.is_empty() {
+            sections.push(Section { domain, rules });
+        }
+    }
     Checklist {
         selection: selection.clone(),
         sections,
+        excluded,
     }
 }
 

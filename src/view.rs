@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::profile::{Profile, System};
 use crate::rules::{
     asked_of, Audience, Authority, Inspection, InspectionKind, Kind, Method, Reference, Rule,
     RuleSet, SelfCheck, Severity,
 };
 use crate::seeds::Seeds;
-use crate::select::{self, Checklist, Selection};
+use crate::select::{self, Checklist, Excluded, Exclusion, Selection};
 
 /// Values about the organisation a form is for, given by the user (escaped on output).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -143,6 +144,100 @@ pub struct ProcedureView {
     pub legal_basis: String,
 }
 
+/// An information system of the enterprise's profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemView {
+    pub name: String,
+    pub level: u8,
+    /// `第三级`.
+    pub level_label: String,
+    /// 备案证明编号; empty when none is given.
+    pub filing_number: String,
+    /// Date of the last 等级测评 (`2026-05-10`); empty when none is given.
+    pub last_evaluation: String,
+}
+
+impl SystemView {
+    fn of(system: &System) -> SystemView {
+        SystemView {
+            name: system.name.clone(),
+            level: system.level,
+            level_label: level_name(system.level),
+            filing_number: system.filing_number.clone().unwrap_or_default(),
+            last_evaluation: system.last_evaluation.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// One statement of the profile, as a row of the header table.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactView {
+    /// `关键信息基础设施运营者`.
+    pub label: String,
+    /// `是` | `否` | a number | licence names; only stated facts are listed.
+    pub value: String,
+}
+
+/// The enterprise's profile, as the form shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileView {
+    /// What the profile states (licences, 关键信息基础设施, 重要数据, 个人信息, 平台, 主导的电信业务
+    /// 经营者), in that order; a field the profile leaves out is not listed.
+    pub facts: Vec<FactView>,
+    /// Its information systems, in profile order.
+    pub systems: Vec<SystemView>,
+}
+
+impl ProfileView {
+    fn of(profile: &Profile) -> ProfileView {
+        let yes_no = |value: bool| if value { "是" } else { "否" }.to_string();
+        let flags = [
+            ("关键信息基础设施运营者", profile.critical_infrastructure),
+            ("处理重要数据", profile.important_data),
+            ("平台经营者", profile.platform),
+            ("主导的电信业务经营者", profile.dominant_telecom_operator),
+        ];
+        let mut facts: Vec<FactView> = Vec::new();
+        if let Some(licences) = &profile.licences {
+            let names: Vec<&str> = licences.iter().map(|l| l.label()).collect();
+            facts.push(FactView {
+                label: "持有的许可证或备案".into(),
+                value: if names.is_empty() {
+                    "无".into()
+                } else {
+                    names.join("、")
+                },
+            });
+        }
+        facts.extend(flags.into_iter().filter_map(|(label, value)| {
+            value.map(|v| FactView {
+                label: label.into(),
+                value: yes_no(v),
+            })
+        }));
+        if let Some(count) = profile.personal_information {
+            facts.push(FactView {
+                label: "处理个人信息的人数".into(),
+                value: format!("{count}人"),
+            });
+        }
+        ProfileView {
+            facts,
+            systems: profile.systems.iter().map(SystemView::of).collect(),
+        }
+    }
+}
+
+/// An item the profile rules out: listed in the appendix 不适用项目及理由.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedView {
+    /// Rule id.
+    pub id: String,
+    pub title: String,
+    /// Why it does not apply, from the profile (`本单位不是关键信息基础设施运营者`).
+    pub reason: String,
+}
+
 /// One numbered item (one rule) of the checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
@@ -180,6 +275,11 @@ pub struct ItemView {
     /// Citations of the standards and normative documents the item cites (technical content,
     /// not a legal basis), joined by ；.
     pub reference_basis: String,
+    /// With a profile listing systems, the systems a graded-protection item applies to (those
+    /// at its levels); empty for an item of every level or without systems.
+    pub systems: Vec<SystemView>,
+    /// Those systems as `网上营业厅（第三级）、…`; empty when none.
+    pub systems_label: String,
     /// The distinct inspection methods of the item, joined by 、.
     pub methods: String,
     pub sources: Vec<SourceView>,
@@ -255,6 +355,11 @@ pub struct ChecklistView {
     /// The inspecting body's own procedural duties (检查程序提示) on a regulator form, in
     /// item order; empty on a self-assessment. Never rows, never counted.
     pub procedures: Vec<ProcedureView>,
+    /// The enterprise's profile (`--profile`); null without one.
+    pub profile: Option<ProfileView>,
+    /// The items the profile rules out, with the reason (不适用项目及理由); empty without a
+    /// profile.
+    pub excluded: Vec<ExcludedView>,
 }
 
 /// Rows with result boxes that an item puts on a form for `audience`.
@@ -404,7 +509,12 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
             .filter_map(|id| set.sector(id))
             .any(|s| s.classified),
         level: selection.level,
-        level_label: selection.level.map(level_name).unwrap_or_default(),
+        level_label: match &selection.profile {
+            Some(profile) if !profile.systems.is_empty() => {
+                levels_label(&profile.systems.iter().map(|s| s.level).collect::<Vec<_>>())
+            }
+            _ => selection.level.map(level_name).unwrap_or_default(),
+        },
         org,
         form_number: String::new(),
         issuer: String::new(),
@@ -439,7 +549,46 @@ pub fn build(set: &RuleSet, checklist: &Checklist, org: OrgView, seeds: &Seeds) 
         legal_basis,
         other_instruments,
         procedures,
+        profile: selection.profile.as_ref().map(ProfileView::of),
+        excluded: checklist
+            .excluded
+            .iter()
+            .map(|excluded| ExcludedView {
+                id: excluded.rule.id.clone(),
+                title: excluded.rule.title.clone(),
+                reason: exclusion_reason(excluded, selection),
+            })
+            .collect(),
     }
+}
+
+/// Why the profile rules an item out, in the words of the appendix.
+fn exclusion_reason(excluded: &Excluded, selection: &Selection) -> String {
+    let profile = selection
+        .profile
+        .as_ref()
+        .expect("only a selection with a profile excludes rules");
+    match excluded.why {
+        Exclusion::Condition => excluded
+            .rule
+            .applies_if
+            .as_ref()
+            .expect("a rule excluded by its condition has one")
+            .reason(profile),
+        Exclusion::Levels => {
+            let systems: Vec<String> = profile.systems.iter().map(system_label).collect();
+            format!(
+                "本单位的信息系统为{}，没有{}信息系统",
+                systems.join("、"),
+                levels_label(&excluded.rule.levels)
+            )
+        }
+    }
+}
+
+/// `网上营业厅（第三级）`.
+fn system_label(system: &System) -> String {
+    format!("{}（{}）", system.name, level_name(system.level))
 }
 
 /// The references of `rule` a form for `selection` prints: on one authority's form, those
@@ -587,6 +736,14 @@ fn item(set: &RuleSet, rule: &Rule, selection: &Selection, seeds: &Seeds) -> Ite
                 .get(&r.instrument_id)
                 .is_some_and(|i| is_legal_basis(i.kind))
         });
+    let systems: Vec<SystemView> = match &selection.profile {
+        Some(profile) if !rule.levels.is_empty() => profile
+            .systems_at(&rule.levels)
+            .into_iter()
+            .map(SystemView::of)
+            .collect(),
+        _ => Vec::new(),
+    };
     let legal_basis = grouped_citations(&legal).join("；");
     let reference_basis = grouped_citations(&other).join("；");
     let procedures = if procedure_items.is_empty() {
@@ -657,6 +814,12 @@ fn item(set: &RuleSet, rule: &Rule, selection: &Selection, seeds: &Seeds) -> Ite
         authorities,
         legal_basis,
         reference_basis,
+        systems_label: systems
+            .iter()
+            .map(|s| format!("{}（{}）", s.name, s.level_label))
+            .collect::<Vec<_>>()
+            .join("、"),
+        systems,
         procedures,
     }
 }

@@ -461,3 +461,80 @@ fn validate_report_on_one_fault_per_file() {
     }
     insta::assert_snapshot!(report);
 }
+
+#[test]
+fn bad_profiles_are_refused_at_their_line_and_column() {
+    let dir = "tests/fixtures/profiles";
+    for (file, expected) in [
+        (
+            "unknown-field.yaml",
+            "unknown-field.yaml:3:1: unknown field `platfrom`, expected one of",
+        ),
+        (
+            "wrong-type.yaml",
+            "wrong-type.yaml:2:17: important_data: invalid type: string \"sometimes\", expected a boolean",
+        ),
+        (
+            "level-6.yaml",
+            "level-6.yaml:6:12: protection level 6 is outside 1–5",
+        ),
+        (
+            "system-without-name.yaml",
+            "system-without-name.yaml:5:5: systems[1]: missing field `name`",
+        ),
+    ] {
+        let path = format!("{dir}/{file}");
+        for args in [
+            vec!["generate", "--profile", &path, "--audience", "enterprise"],
+            vec!["profile", "check", &path],
+        ] {
+            let out = tempfile::tempdir().unwrap();
+            let output = if args[0] == "profile" {
+                checkgen(&args)
+            } else {
+                let path = std::fs::canonicalize(&path).unwrap();
+                let mut args = args.clone();
+                args[2] = path.to_str().unwrap();
+                checkgen_in(out.path(), &[&args[..], &["--out", "."]].concat())
+            };
+            assert_eq!(code(&output), 1, "{path}: {}", stderr(&output));
+            let err = stderr(&output);
+            assert!(err.contains(&format!("{dir}/{expected}")), "{err}");
+            assert!(err.contains("problem in the profile"), "{err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+        }
+    }
+}
+
+#[test]
+fn profile_init_writes_a_profile_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = checkgen_in(dir.path(), &["profile", "init", "-o", "profile.yaml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = checkgen_in(
+        dir.path(),
+        &["profile", "check", "profile.yaml", "--format", "json"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["profile"]["sectors"][0], "telecom");
+    assert_eq!(json["profile"]["systems"][0]["level"], 3);
+    // A profile already there is never overwritten.
+    let output = checkgen_in(dir.path(), &["profile", "init", "-o", "profile.yaml"]);
+    assert_eq!(code(&output), 2);
+    // With --level, a profile with systems is a usage error: the systems give the levels.
+    let output = checkgen_in(
+        dir.path(),
+        &[
+            "generate",
+            "--profile",
+            "profile.yaml",
+            "--audience",
+            "enterprise",
+            "--level",
+            "3",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+}

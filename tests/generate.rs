@@ -702,3 +702,92 @@ fn no_regulator_form_names_a_policy_document_as_its_legal_basis() {
         }
     }
 }
+
+/// The self-assessment of the profile `checkgen profile init` writes (a telecom operator with a
+/// level-3 and a level-2 system, not critical infrastructure, no important data).
+fn profiled_form(set: &RuleSet, audience: Audience, authority: Option<&str>) -> generate::Form {
+    let profile =
+        checkgen::profile::parse("profile.yaml", checkgen::profile::TEMPLATE, set).unwrap();
+    let selection = Selection::new(set, &profile.sectors, audience, None).unwrap();
+    let selection = match authority {
+        Some(id) => selection.with_authority(set, id).unwrap(),
+        None => selection,
+    };
+    let org = OrgView {
+        name: profile.name.clone().unwrap(),
+        credit_code: profile.credit_code.clone().unwrap(),
+        ..OrgView::default()
+    };
+    let job = Job::new(selection.with_profile(profile).unwrap(), org);
+    generate::form(set, &template::tera(None).unwrap(), &job, &meta()).unwrap()
+}
+
+#[test]
+fn golden_profiled_self_assessment_telecom() {
+    let set = shipped();
+    insta::assert_snapshot!(profiled_form(&set, Audience::Enterprise, None).markdown);
+}
+
+#[test]
+fn a_profile_fits_the_form_to_the_enterprise() {
+    let set = shipped();
+    let form = profiled_form(&set, Audience::Enterprise, None);
+    let view = &form.view;
+    let on_form: Vec<&str> = view
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| i.id.as_str()))
+        .collect();
+    let excluded: Vec<&str> = view.excluded.iter().map(|e| e.id.as_str()).collect();
+    // Not critical infrastructure, no important data: those items are left out, with why.
+    for id in ["SEC-018", "SEC-038", "SEC-040", "SEC-019"] {
+        assert!(!on_form.contains(&id) && excluded.contains(&id), "{id}");
+    }
+    let reason = |id: &str| &view.excluded.iter().find(|e| e.id == id).unwrap().reason;
+    assert_eq!(reason("SEC-018"), "本单位不是关键信息基础设施运营者");
+    assert_eq!(reason("SEC-019"), "本单位不处理重要数据");
+    // A level-3 and a level-2 system: the yearly (level 3) items are asked and name the
+    // level-3 system; the half-yearly (level 4) ones are out.
+    let item = |id: &str| {
+        view.sections
+            .iter()
+            .flat_map(|s| s.items.iter())
+            .find(|i| i.id == id)
+            .unwrap()
+    };
+    assert_eq!(item("SEC-005").systems_label, "网上营业厅（第三级）");
+    assert_eq!(
+        item("SEC-003").systems_label,
+        "网上营业厅（第三级）、办公自动化系统（第二级）"
+    );
+    assert!(item("SEC-001").systems_label.is_empty());
+    assert!(excluded.contains(&"SEC-006") && reason("SEC-006").contains("没有第四级信息系统"));
+    // Every rule of the sector is either on the form or in the appendix, never both.
+    let unprofiled = ids(&set, &["telecom"], Audience::Enterprise, None);
+    for id in &unprofiled {
+        assert!(
+            on_form.contains(&id.as_str()) != excluded.contains(&id.as_str()),
+            "{id}"
+        );
+    }
+    assert_eq!(on_form.len() + excluded.len(), unprofiled.len());
+    // The header lists the systems; the appendix lists what was left out.
+    let md = &form.markdown;
+    assert!(md.contains(
+        "网上营业厅：第三级，备案证明编号 37060013001-00001，最近一次等级测评 2026-05-10"
+    ));
+    assert!(md.contains("## 不适用项目及理由"));
+    assert!(md.contains("| SEC-019 | 重要数据年度风险评估 | 本单位不处理重要数据 |"));
+    // The inspection form of the same enterprise leaves the same items out.
+    let inspection = profiled_form(&set, Audience::Regulator, Some("public_security"));
+    let excluded: Vec<&str> = inspection
+        .view
+        .excluded
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert!(excluded.contains(&"SEC-018") && !excluded.contains(&"SEC-019"));
+    assert!(inspection
+        .markdown
+        .contains("适用系统：网上营业厅（第三级）"));
+}

@@ -49,6 +49,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                             audience: Audience::Regulator,
                             level: None,
                             authority: Some(authority.id.clone()),
+                            profile: None,
                         },
                     ),
                 })

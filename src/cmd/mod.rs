@@ -8,6 +8,7 @@ mod instruments;
 mod issue;
 mod manifest;
 mod manual;
+mod profile;
 mod render;
 mod rules;
 mod sectors;
@@ -61,6 +62,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
     Generate(generate::Args),
+    /// Write an annotated enterprise profile (`profile init`), or check one (`profile check`)
+    Profile(profile::Args),
     /// Issue one numbered form per enterprise of a roster (CSV or XLSX), with a register
     Issue(issue::Args),
     /// Work with campaign registers: `manifest merge` joins the shards' registers
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Instruments(args) => instruments::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Profile(args) => profile::run(args),
         Command::Issue(args) => issue::run(args),
         Command::Manifest(args) => manifest::run(args),
         Command::Render(args) => render::run(args),

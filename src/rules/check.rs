@@ -323,6 +323,13 @@ fn check_authorities(rule: &Rule, set: &RuleSet, problems: &mut Vec<Problem>) {
             Problem::new(rule.locate(field), format!("{}: {message}", rule.id)).with_help(help),
         );
     };
+    for message in rule.applies_if.iter().flat_map(|c| c.check()) {
+        report(
+            "applies_if",
+            message,
+            "compare with a number an instrument sets (src/profile.rs, CITABLE_THRESHOLDS)".into(),
+        );
+    }
     let add_line = "add `authority: <id>` after the rule's `severity:` line, or to the inspection item; `checkgen authorities` lists the ids";
     if rule.authority.is_empty()
         && (rule.inspection.is_empty() || rule.is_for(Audience::Enterprise))

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::authority::AuthorityIds;
 use crate::error::Location;
+use crate::profile::Condition;
 use crate::yaml::Positions;
 
 /// Who a rule is for: the operator filling in a self-assessment (自查表) or the regulator
@@ -345,6 +346,10 @@ pub struct Rule {
     /// name its own.
     #[serde(default)]
     pub authority: AuthorityIds,
+    /// When the rule applies, over an enterprise profile's fields (`applies_if:`); always
+    /// without a profile, and when the profile does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_if: Option<Condition>,
     #[serde(skip)]
     pub origin: Origin,
 }
