@@ -224,35 +224,33 @@ impl Condition {
         }
     }
 
-    /// Why the profile does not meet the condition, in Chinese (`本单位不是关键信息基础设施运营者`);
-    /// for a condition that [`holds`](Condition::holds) says is not met.
-    pub fn reason(&self, profile: &Profile) -> String {
-        let is = |want: bool, yes: &str, no: &str| if want { no } else { yes }.to_string();
+    /// Why the profile does not meet the condition, in Chinese, of `subject` (`本单位` on a
+    /// self-assessment: `本单位不是关键信息基础设施运营者`); for a condition that
+    /// [`holds`](Condition::holds) says is not met.
+    pub fn reason(&self, profile: &Profile, subject: &str) -> String {
+        let is =
+            |want: bool, yes: &str, no: &str| format!("{subject}{}", if want { no } else { yes });
         match self {
             Condition::CriticalInfrastructure(want) => is(
                 *want,
-                "本单位是关键信息基础设施运营者",
-                "本单位不是关键信息基础设施运营者",
+                "是关键信息基础设施运营者",
+                "不是关键信息基础设施运营者",
             ),
-            Condition::ImportantData(want) => {
-                is(*want, "本单位处理重要数据", "本单位不处理重要数据")
+            Condition::ImportantData(want) => is(*want, "处理重要数据", "不处理重要数据"),
+            Condition::Platform(want) => is(*want, "经营平台", "不经营平台"),
+            Condition::DominantTelecomOperator(want) => {
+                is(*want, "是主导的电信业务经营者", "不是主导的电信业务经营者")
             }
-            Condition::Platform(want) => is(*want, "本单位经营平台", "本单位不经营平台"),
-            Condition::DominantTelecomOperator(want) => is(
-                *want,
-                "本单位是主导的电信业务经营者",
-                "本单位不是主导的电信业务经营者",
-            ),
             Condition::PersonalInformationAtLeast(n) => format!(
-                "本单位处理个人信息{}人，不足{}人",
+                "{subject}处理个人信息{}人，不足{}人",
                 profile.personal_information.unwrap_or_default(),
                 people(*n)
             ),
-            Condition::Licence(licence) => format!("本单位未持有{}", licence.label()),
+            Condition::Licence(licence) => format!("{subject}未持有{}", licence.label()),
             Condition::Any(list) | Condition::All(list) => list
                 .iter()
                 .filter(|c| c.holds(profile) == Some(false))
-                .map(|c| c.reason(profile))
+                .map(|c| c.reason(profile, subject))
                 .collect::<Vec<_>>()
                 .join("；"),
         }

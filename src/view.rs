@@ -568,17 +568,21 @@ fn exclusion_reason(excluded: &Excluded, selection: &Selection) -> String {
         .profile
         .as_ref()
         .expect("only a selection with a profile excludes rules");
+    let subject = match selection.audience {
+        Audience::Enterprise => "本单位",
+        Audience::Regulator => "被检查单位",
+    };
     match excluded.why {
         Exclusion::Condition => excluded
             .rule
             .applies_if
             .as_ref()
             .expect("a rule excluded by its condition has one")
-            .reason(profile),
+            .reason(profile, subject),
         Exclusion::Levels => {
             let systems: Vec<String> = profile.systems.iter().map(system_label).collect();
             format!(
-                "本单位的信息系统为{}，没有{}信息系统",
+                "{subject}的信息系统为{}，没有{}信息系统",
                 systems.join("、"),
                 levels_label(&excluded.rule.levels)
             )

@@ -348,7 +348,7 @@ pub struct Rule {
     pub authority: AuthorityIds,
     /// When the rule applies, over an enterprise profile's fields (`applies_if:`); always
     /// without a profile, and when the profile does not say.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub applies_if: Option<Condition>,
     #[serde(skip)]
     pub origin: Origin,
