@@ -596,17 +596,39 @@ fn system_label(system: &System) -> String {
 }
 
 /// The references of `rule` a form for `selection` prints: on one authority's form, those
-/// under which that authority inspects.
+/// under which that authority inspects. An authority that inspects only some items of another
+/// authority's rule (`authority:` on an item) cites what the rule's own authorities do not
+/// enforce when there is such an instrument: the payment institution's duty in a rule of
+/// market regulation is under the payment regulation, not the e-commerce law.
 fn cited(set: &RuleSet, rule: &Rule, selection: &Selection) -> Vec<Reference> {
-    let authority = selection
+    let Some(authority) = selection
         .authority
         .as_deref()
-        .and_then(|id| set.authority(id));
-    rule.references
+        .and_then(|id| set.authority(id))
+    else {
+        return rule.references.clone();
+    };
+    let own: Vec<Reference> = rule
+        .references
         .iter()
-        .filter(|r| authority.is_none_or(|a| a.enforces(&r.instrument_id)))
+        .filter(|r| authority.enforces(&r.instrument_id))
         .cloned()
-        .collect()
+        .collect();
+    if rule.authority.contains(&authority.id) {
+        return own;
+    }
+    let rule_enforces = |r: &Reference| {
+        rule.authority
+            .iter()
+            .filter_map(|id| set.authority(id))
+            .any(|a| a.enforces(&r.instrument_id))
+    };
+    let specific: Vec<Reference> = own.iter().filter(|r| !rule_enforces(r)).cloned().collect();
+    if specific.is_empty() {
+        own
+    } else {
+        specific
+    }
 }
 
 /// The number of an article written `第二十三条` (23), for sorting; `None` for anything else

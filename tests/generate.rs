@@ -791,3 +791,44 @@ fn a_profile_fits_the_form_to_the_enterprise() {
         .markdown
         .contains("适用系统：网上营业厅（第三级）"));
 }
+
+#[test]
+fn custom_templates_see_the_authority_the_profile_and_the_procedures() {
+    let set = shipped();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("regulator.md"),
+        "{{ view.authority.name }}|{% for s in view.profile.systems %}{{ s.name }}{{ s.level_label }};{% endfor %}\
+         |{% for e in view.excluded %}{{ e.id }};{% endfor %}|{{ view.procedures | length }}\
+         |{% for i in view.legal_basis %}{{ i.kind }};{% endfor %}\
+         |{% for s in view.sections %}{% for i in s.items %}{% if i.systems_label %}{{ i.id }}={{ i.systems_label }};{% endif %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let tera = template::tera(Some(dir.path())).unwrap();
+    let profile =
+        checkgen::profile::parse("profile.yaml", checkgen::profile::TEMPLATE, &set).unwrap();
+    let selection = Selection::new(&set, &profile.sectors, Audience::Regulator, None)
+        .unwrap()
+        .with_authority(&set, "public_security")
+        .unwrap()
+        .with_profile(profile)
+        .unwrap();
+    let job = Job::new(selection, OrgView::default());
+    let text = generate::markdown(&set, &tera, &job, &meta()).unwrap();
+    let fields: Vec<&str> = text.trim_end().split('|').collect();
+    assert_eq!(fields[0], "公安机关网安部门");
+    assert_eq!(fields[1], "网上营业厅第三级;办公自动化系统第二级;");
+    assert!(
+        fields[2].contains("SEC-018;") && fields[2].contains("SEC-006;"),
+        "{text}"
+    );
+    assert!(fields[3].parse::<usize>().unwrap() > 0, "{text}");
+    assert!(
+        !fields[4].contains("normative") && fields[4].contains("law;"),
+        "{text}"
+    );
+    assert!(
+        fields[5].contains("SEC-005=网上营业厅（第三级）;"),
+        "{text}"
+    );
+}
