@@ -378,3 +378,53 @@ pub fn parse(file: &str, text: &str, set: &RuleSet) -> Result<Profile> {
         Err(fail(problems))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_left_out_is_unknown_not_no() {
+        let mut profile = Profile {
+            sectors: vec!["telecom".into()],
+            ..Profile::default()
+        };
+        let cii = Condition::CriticalInfrastructure(true);
+        let either = Condition::Any(vec![cii.clone(), Condition::ImportantData(true)]);
+        let both = Condition::All(vec![cii.clone(), Condition::ImportantData(true)]);
+        assert_eq!(cii.holds(&profile), None);
+        assert_eq!(either.holds(&profile), None);
+        profile.critical_infrastructure = Some(false);
+        assert_eq!(cii.holds(&profile), Some(false));
+        assert_eq!(
+            either.holds(&profile),
+            None,
+            "important data is still unknown"
+        );
+        assert_eq!(both.holds(&profile), Some(false));
+        profile.important_data = Some(false);
+        assert_eq!(either.holds(&profile), Some(false));
+        assert_eq!(
+            either.reason(&profile, "本单位"),
+            "本单位不是关键信息基础设施运营者；本单位不处理重要数据"
+        );
+        profile.personal_information = Some(12_000_000);
+        let many = Condition::PersonalInformationAtLeast(10_000_000);
+        assert_eq!(many.holds(&profile), Some(true));
+        assert!(many.check().is_empty());
+        assert_eq!(
+            Condition::PersonalInformationAtLeast(1_000_000)
+                .check()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_template_profile_is_a_valid_profile() {
+        let profile: Profile = yaml::parse(TEMPLATE).unwrap();
+        assert_eq!(profile.sectors, ["telecom"]);
+        assert_eq!(profile.systems_at(&[3]).len(), 1);
+        assert_eq!(profile.systems_at(&[]).len(), 2);
+    }
+}

@@ -538,3 +538,20 @@ fn profile_init_writes_a_profile_that_checks() {
     );
     assert_eq!(code(&output), 2, "{}", stderr(&output));
 }
+
+#[test]
+fn conditions_and_authorities_of_rules_are_checked_at_their_position() {
+    let output = checkgen(&["validate", "--rules", "tests/fixtures/rules/conditions"]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    let file = "tests/fixtures/rules/conditions/local.yaml";
+    for expected in [
+        format!("{file}:14:18: unknown field `critical_infrastucture`, expected one of `critical_infrastructure`"),
+        format!("{file}:28:16: LOC-002: unknown authority `cyber`"),
+        format!("{file}:29:17: LOC-002: 5000000 individuals is not a threshold an instrument sets"),
+        format!("{file}:44:5: a condition has exactly one key, this one has 2"),
+    ] {
+        assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(err.contains("error: 4 problems found"), "{err}");
+}
