@@ -201,26 +201,8 @@ impl Condition {
             Condition::Licence(licence) => {
                 profile.licences.as_ref().map(|held| held.contains(licence))
             }
-            Condition::Any(list) => {
-                let results: Vec<Option<bool>> = list.iter().map(|c| c.holds(profile)).collect();
-                if results.contains(&Some(true)) {
-                    Some(true)
-                } else if results.iter().all(|r| *r == Some(false)) {
-                    Some(false)
-                } else {
-                    None
-                }
-            }
-            Condition::All(list) => {
-                let results: Vec<Option<bool>> = list.iter().map(|c| c.holds(profile)).collect();
-                if results.contains(&Some(false)) {
-                    Some(false)
-                } else if results.iter().all(|r| *r == Some(true)) {
-                    Some(true)
-                } else {
-                    None
-                }
-            }
+            Condition::Any(list) => combine(list, profile, true),
+            Condition::All(list) => combine(list, profile, false),
         }
     }
 
@@ -279,6 +261,19 @@ impl Condition {
                 )
             })
             .collect()
+    }
+}
+
+/// `any` (`decisive` true) or `all` (false) of `list`: one condition giving the decisive value
+/// decides; all giving the other value decide the other way; otherwise the profile does not say.
+fn combine(list: &[Condition], profile: &Profile, decisive: bool) -> Option<bool> {
+    let results: Vec<Option<bool>> = list.iter().map(|c| c.holds(profile)).collect();
+    if results.contains(&Some(decisive)) {
+        Some(decisive)
+    } else if results.iter().all(|r| *r == Some(!decisive)) {
+        Some(!decisive)
+    } else {
+        None
     }
 }
 
