@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Problem, Result};
 use crate::rules::RuleSet;
 use crate::select::LEVELS;
-use crate::yaml::{self, Positions};
+use crate::yaml;
 
 /// The annotated profile `checkgen profile init` writes.
 pub const TEMPLATE: &str = include_str!("../examples/profile.yaml");
@@ -308,22 +308,18 @@ pub fn parse(file: &str, text: &str, set: &RuleSet) -> Result<Profile> {
         problems,
     };
     let help = "`checkgen profile init` writes an annotated profile with every field";
-    let positions = Positions::index(text).map_err(|err| {
-        fail(vec![Problem::new(
-            Location::new(file, err.line, err.column),
-            err.message,
-        )])
-    })?;
-    let profile: Profile = yaml::parse(text).map_err(|err| {
+    let at = |err: yaml::YamlError| {
         fail(vec![Problem::new(
             Location::new(file, err.line, err.column),
             err.message,
         )
-        .with_help(help)])
-    })?;
+        .with_help(err.help.unwrap_or(help))])
+    };
+    let document = yaml::Document::parse(text).map_err(at)?;
+    let profile: Profile = document.typed().map_err(at)?;
     let mut problems = Vec::new();
     let mut report = |path: &str, message: String, help: &str| {
-        let (line, column) = positions.get(path);
+        let (line, column) = document.get(path);
         problems.push(Problem::new(Location::new(file, line, column), message).with_help(help));
     };
     if profile.sectors.is_empty() {

@@ -1,30 +1,39 @@
-//! The YAML layer: text → typed values (serde_yaml) and → positions of every node
-//! (yaml-rust2 events). The only module that imports a YAML crate, so a drop-in replacement
-//! for the archived serde_yaml is a change here alone.
+//! The YAML layer: text → a tree of nodes with the line and column of each (one pass over
+//! yaml-rust2's events) → typed values (a serde deserializer over that tree). The only module
+//! that imports a YAML crate.
+//!
+//! Each file is parsed once: the tree that gives the values is the one kept to point at
+//! them, so a rule that loads can still be reported at the line of any of its fields.
+//! Scalars are read by the YAML 1.2 core schema: `null`, `~` and an empty plain scalar are
+//! null, `true`/`false` booleans, decimal, `0o` and `0x` integers and decimal floats numbers,
+//! anything else (and every quoted or block scalar) a string.
 
 use std::collections::HashMap;
+use std::fmt;
 
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde::Deserialize;
-use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::TScalarStyle;
 
-/// A parse or type error with the position serde_yaml reports (1-based), if any.
+/// A parse or type error at a position (1-based).
 #[derive(Debug, Clone)]
 pub struct YamlError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// What to do, for a syntax error (the parser's words name the symptom, not the fix).
+    pub help: Option<&'static str>,
 }
 
-/// An untyped YAML node, deserialized later so that one bad rule does not hide the others.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(transparent)]
-pub struct Node(serde_yaml::Value);
+/// The help of every syntax error: the parser stops where the text stops making sense, which
+/// is often a line after the mistake.
+const SYNTAX_HELP: &str = "the YAML stops making sense here: check the indentation of this line and the one above, and that every [, { and quote opened before it is closed";
 
 /// A node that does not have the shape asked for: where in it, and what is wrong.
 #[derive(Debug, Clone)]
 pub struct TypeError {
-    /// The path below the node of the field that failed, in [`Positions`] form
+    /// The path below the node of the field that failed, in [`Document::get`] form
     /// (`self_check[0].evidense`); empty for the node itself. An unknown field's path ends in
     /// its key.
     pub path: String,
@@ -45,10 +54,168 @@ impl TypeError {
     }
 }
 
+/// How deep mappings and sequences may nest. Rule files need five levels; the limit is
+/// applied while reading events, so a hostile file is refused before anything is built.
+pub const MAX_DEPTH: usize = 64;
+
+/// How many nodes aliases may add by repetition, beyond the file's own events: a few
+/// shared fragments are fine, a "billion laughs" is refused.
+const MAX_ALIAS_NODES: usize = 100_000;
+
+/// The longest excerpt of the input an error message may quote, in characters: a file that
+/// is not rules (a password file, say) is never echoed back whole.
+pub const MAX_EXCERPT: usize = 60;
+
+/// Line and column, 1-based.
+type Mark = (usize, usize);
+
+/// A YAML node and where it starts. Deserialized later, with [`Node::into_typed`], so that
+/// one bad rule does not hide the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    at: Mark,
+    value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(Box<str>),
+    Seq(Vec<Node>),
+    /// Entries in file order; a key is a scalar node, so it has a position of its own.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Default for Node {
+    fn default() -> Node {
+        Node {
+            at: (1, 1),
+            value: Value::Null,
+        }
+    }
+}
+
+/// A parsed file: its one document, every node with its position.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    root: Node,
+    /// No document at all (not even `---`, or `~`): nothing to read values from.
+    empty: bool,
+}
+
+/// Parses a whole document into `T`.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    Document::parse(text)?.typed()
+}
+
+impl Document {
+    /// Parses `text`, failing at a syntax error, at a nesting deeper than [`MAX_DEPTH`], at
+    /// aliases that would repeat more than [`MAX_ALIAS_NODES`] nodes, and at a second
+    /// document. An empty text is a document whose root is null.
+    pub fn parse(text: &str) -> Result<Document, YamlError> {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(text);
+        loop {
+            let (event, marker) = parser.next_token().map_err(|err| {
+                // The scanner has its own depth limit, which a deep flow collection can reach
+                // before the parser reports it as an event: the same fault as ours.
+                let (message, help) = if err.info().contains("recursion limit") {
+                    (format!("nesting deeper than {MAX_DEPTH} levels"), None)
+                } else {
+                    (err.info().to_string(), Some(SYNTAX_HELP))
+                };
+                YamlError {
+                    line: err.marker().line(),
+                    column: err.marker().col() + 1,
+                    message,
+                    help,
+                }
+            })?;
+            let at = (marker.line(), marker.col() + 1);
+            if matches!(event, Event::StreamEnd) {
+                break;
+            }
+            builder.event(event, at).map_err(|message| YamlError {
+                line: at.0,
+                column: at.1,
+                message,
+                help: None,
+            })?;
+        }
+        let empty = builder.root.is_none();
+        let root = builder.root.unwrap_or_default();
+        Ok(Document { root, empty })
+    }
+
+    /// The whole document as `T`; a type error is placed at the field it names.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
+        if self.empty {
+            return Err(YamlError {
+                line: 1,
+                column: 1,
+                message: "the file is empty: it holds no YAML document".into(),
+                help: None,
+            });
+        }
+        self.root.to_typed().map_err(|err| {
+            let (line, column) = self.get(&err.field());
+            YamlError {
+                line,
+                column,
+                message: err.message,
+                help: None,
+            }
+        })
+    }
+
+    /// Line and column of the node at `path` (`rules[3].sources[0].quote`;
+    /// `rules[3].sources[0].quote@key` for the key `quote` itself), or of its nearest
+    /// ancestor in the document. Any string is accepted; what does not name a node falls
+    /// back the same way.
+    pub fn get(&self, path: &str) -> (usize, usize) {
+        let (path, want_key) = match path.rsplit_once('@') {
+            Some((node, "key")) => (node, true),
+            Some((node, _)) => (node, false),
+            None => (path, false),
+        };
+        let mut node = &self.root;
+        let mut key_at = None;
+        for step in steps(path) {
+            let child = match (&node.value, step) {
+                (Value::Map(entries), Step::Key(name)) => entries
+                    .iter()
+                    .find(|(key, _)| key.key_text().as_deref() == Some(name))
+                    .map(|(key, value)| (Some(key.at), value)),
+                (Value::Seq(items), Step::Index(index)) => items.get(index).map(|v| (None, v)),
+                _ => None,
+            };
+            match child {
+                Some((key, value)) => {
+                    key_at = key;
+                    node = value;
+                }
+                None => return node.at,
+            }
+        }
+        match key_at {
+            Some(key) if want_key => key,
+            _ => node.at,
+        }
+    }
+}
+
 impl Node {
     /// Deserializes the node, tracking the path of the field it fails at.
     pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, TypeError> {
-        serde_path_to_error::deserialize(self.0).map_err(|err| {
+        self.to_typed()
+    }
+
+    fn to_typed<T: DeserializeOwned>(&self) -> Result<T, TypeError> {
+        serde_path_to_error::deserialize(self).map_err(|err| {
             let mut path = String::new();
             for segment in err.path().iter() {
                 match segment {
@@ -67,260 +234,247 @@ impl Node {
             }
             TypeError {
                 path,
-                message: excerpt(&err.into_inner().to_string()),
+                message: excerpt(&err.into_inner().0),
             }
         })
     }
+
+    /// A scalar key as the text a path names it by.
+    fn key_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(text) => Some(text.to_string()),
+            Value::Int(n) => Some(n.to_string()),
+            Value::UInt(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Float(x) => Some(x.to_string()),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
 }
 
-/// Parses a whole document into `T`.
-pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(text).map_err(|err| {
-        let (line, column) = err
-            .location()
-            .map(|loc| (loc.line(), loc.column()))
-            .unwrap_or((1, 1));
-        YamlError {
-            line,
-            column,
-            message: excerpt(&strip_position(&err.to_string())),
+/// Builds the tree from parser events.
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Open>,
+    root: Option<Node>,
+    documents: usize,
+    /// The node each anchor stands for, and its weight (aliases inside it expanded).
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes added by aliases so far.
+    repeated: usize,
+}
+
+/// An open mapping or sequence.
+struct Open {
+    at: Mark,
+    /// Its anchor id, 0 for none.
+    anchor: usize,
+    /// Nodes it stands for so far, aliases expanded.
+    weight: usize,
+    kind: OpenKind,
+}
+
+enum OpenKind {
+    Seq(Vec<Node>),
+    /// The entries so far and the key read, waiting for its value.
+    Map(Vec<(Node, Node)>, Option<Node>),
+}
+
+impl Builder {
+    fn event(&mut self, event: Event, at: Mark) -> Result<(), String> {
+        match event {
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(
+                        "a second YAML document (after `---`); a file holds one document".into(),
+                    );
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = scalar(text, style, tag.as_ref())?;
+                self.complete(Node { at, value }, anchor, 1)?;
+            }
+            Event::Alias(anchor) => {
+                let (node, weight) = self
+                    .anchors
+                    .get(&anchor)
+                    .cloned()
+                    .ok_or("an alias of an anchor that is not defined")?;
+                self.repeated = self.repeated.saturating_add(weight);
+                if self.repeated > MAX_ALIAS_NODES {
+                    return Err(format!(
+                        "aliases repeat more than {MAX_ALIAS_NODES} nodes; write the entries out or share less"
+                    ));
+                }
+                self.complete(Node { at, ..node }, 0, weight)?;
+            }
+            Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+                }
+                let map = matches!(event, Event::MappingStart(..));
+                check_tag(tag.as_ref(), if map { "map" } else { "seq" })?;
+                let kind = if map {
+                    OpenKind::Map(Vec::new(), None)
+                } else {
+                    OpenKind::Seq(Vec::new())
+                };
+                self.stack.push(Open {
+                    at,
+                    anchor,
+                    weight: 1,
+                    kind,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let open = self
+                    .stack
+                    .pop()
+                    .expect("the parser pairs every end event with its start");
+                let value = match open.kind {
+                    OpenKind::Seq(items) => Value::Seq(items),
+                    OpenKind::Map(entries, _) => Value::Map(entries),
+                };
+                let node = Node { at: open.at, value };
+                self.complete(node, open.anchor, open.weight)?;
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
+        Ok(())
+    }
+
+    /// Places a finished node in the innermost open collection, or as the root.
+    fn complete(&mut self, node: Node, anchor: usize, weight: usize) -> Result<(), String> {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), weight));
+        }
+        let Some(open) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut open.kind {
+            OpenKind::Seq(items) => items.push(node),
+            OpenKind::Map(entries, key) => match key.take() {
+                Some(key) => entries.push((key, node)),
+                None if matches!(node.value, Value::Seq(_) | Value::Map(_)) => {
+                    return Err(
+                        "a mapping key must be a single value, not a list or mapping".into(),
+                    )
+                }
+                None => {
+                    *key = Some(node);
+                    return Ok(());
+                }
+            },
+        }
+        open.weight = open.weight.saturating_add(weight);
+        Ok(())
+    }
+}
+
+/// The value of a scalar: a plain one by the core schema, a quoted or block one a string.
+fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    if let Some(tag) = tag {
+        check_tag(Some(tag), "")?;
+        return Ok(match tag.suffix.as_str() {
+            "str" => Value::Str(text.into()),
+            _ => resolve(text),
+        });
+    }
+    Ok(match style {
+        TScalarStyle::Plain => resolve(text),
+        _ => Value::Str(text.into()),
     })
 }
 
-/// serde_yaml appends " at line L column C" to its messages; we print positions ourselves.
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
+/// A YAML 1.2 core schema scalar.
+fn resolve(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let radix = |prefix: &str, radix: u32| {
+        text.strip_prefix(prefix)
+            .filter(|digits| !digits.is_empty())
+            .and_then(|digits| u64::from_str_radix(digits, radix).ok())
+    };
+    if let Some(n) = radix("0x", 16).or_else(|| radix("0o", 8)) {
+        return Value::UInt(n);
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = text.parse::<u64>() {
+            return Value::UInt(n);
+        }
+        if let Ok(n) = text.parse::<i64>() {
+            return Value::Int(n);
+        }
+    }
+    let float_like = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if float_like {
+        if let Ok(x) = text.parse::<f64>() {
+            return Value::Float(x);
+        }
+    }
+    Value::Str(text.into())
+}
+
+/// Only the core schema's own tags (`!!str`, `!!int`, …) are accepted: a rule file has no
+/// use for application tags, and reading one as a plain value would hide a mistake.
+fn check_tag(tag: Option<&Tag>, collection: &str) -> Result<(), String> {
+    let Some(tag) = tag else { return Ok(()) };
+    let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
+    let known = match collection {
+        "" => ["str", "int", "float", "bool", "null"].contains(&tag.suffix.as_str()),
+        kind => tag.suffix == kind,
+    };
+    if core && known {
+        Ok(())
+    } else {
+        let suffix: String = tag.suffix.chars().take(MAX_EXCERPT).collect();
+        Err(format!(
+            "tag `{}{suffix}` is not supported; remove it",
+            if core { "!!" } else { tag.handle.as_str() }
+        ))
     }
 }
 
-/// How deep mappings and sequences may nest. Rule files need five levels; the limit is
-/// applied while reading events, so a hostile file is refused before anything is built.
-pub const MAX_DEPTH: usize = 64;
-
-/// How many nodes aliases may add by repetition, beyond the file's own events: a few
-/// shared fragments are fine, a "billion laughs" is refused.
-const MAX_ALIAS_NODES: usize = 100_000;
-
-/// The longest excerpt of the input an error message may quote, in characters: a file that
-/// is not rules (a password file, say) is never echoed back whole.
-pub const MAX_EXCERPT: usize = 60;
-
 /// One step of a path: a mapping key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Step {
-    Key(Box<str>),
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
-/// Line and column (1-based) of every node, found by its path: `rules[3].sources[0].quote`;
-/// `rules[3].sources[0].quote@key` is the position of the key `quote` itself.
-///
-/// Stored as a tree (each node's children by key or index), so memory and time are linear in
-/// the size of the document however deep it nests.
-#[derive(Debug, Default, Clone)]
-pub struct Positions {
-    /// `nodes[0]` is the root, when the document has one.
-    nodes: Vec<(usize, usize)>,
-    children: HashMap<(usize, Step), usize>,
-    /// Positions of mapping keys, by the node their value is.
-    keys: HashMap<usize, (usize, usize)>,
-}
-
-impl Positions {
-    /// Indexes `text`; a document that does not parse, or nests too deep, yields whatever was
-    /// read before the error.
-    pub fn of(text: &str) -> Positions {
-        Positions::index_partial(text).0
-    }
-
-    /// Indexes `text`, failing at a nesting deeper than [`MAX_DEPTH`] or at aliases that
-    /// would repeat more than [`MAX_ALIAS_NODES`] nodes. A syntax error ends the index
-    /// quietly: [`parse`] reports it.
-    pub fn index(text: &str) -> Result<Positions, YamlError> {
-        match Positions::index_partial(text) {
-            (positions, None) => Ok(positions),
-            (_, Some(err)) => Err(err),
-        }
-    }
-
-    fn index_partial(text: &str) -> (Positions, Option<YamlError>) {
-        let mut positions = Positions::default();
-        let mut stack: Vec<Frame> = Vec::new();
-        // Nodes each anchor stands for, aliases inside it expanded, to bound what aliases
-        // repeat.
-        let mut anchored: HashMap<usize, usize> = HashMap::new();
-        let mut repeated = 0usize;
-        let mut parser = Parser::new_from_str(text);
-        loop {
-            let (event, marker) = match parser.next_token() {
-                Ok(next) => next,
-                Err(err) => {
-                    // The scanner has its own depth limit, which a deep flow collection can
-                    // reach before the parser reports it as an event: the same fault as ours.
-                    // Any other syntax error is serde_yaml's to report, in the words and at
-                    // the position users have always been shown.
-                    if !err.info().contains("recursion limit") {
-                        return (positions, None);
-                    }
-                    let error = YamlError {
-                        line: err.marker().line(),
-                        column: err.marker().col() + 1,
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                    };
-                    return (positions, Some(error));
-                }
-            };
-            let at = (marker.line(), marker.col() + 1);
-            let fail = |message: String| YamlError {
-                line: at.0,
-                column: at.1,
-                message,
-            };
-            match event {
-                Event::StreamEnd => break,
-                Event::Scalar(value, _, anchor, _) => {
-                    if let Some(Frame {
-                        kind: Kind::Map { key },
-                        ..
-                    }) = stack.last_mut()
-                    {
-                        if key.is_none() {
-                            *key = Some((value.into_boxed_str(), at));
-                            continue;
-                        }
-                    }
-                    positions.add(&mut stack, at);
-                    add_weight(&mut stack, 1);
-                    if anchor > 0 {
-                        anchored.insert(anchor, 1);
-                    }
-                }
-                Event::Alias(anchor) => {
-                    positions.add(&mut stack, at);
-                    let weight = anchored.get(&anchor).copied().unwrap_or(1);
-                    add_weight(&mut stack, weight);
-                    repeated = repeated.saturating_add(weight);
-                    if repeated > MAX_ALIAS_NODES {
-                        let message = format!(
-                            "aliases repeat more than {MAX_ALIAS_NODES} nodes; write the entries out or share less"
-                        );
-                        return (positions, Some(fail(message)));
-                    }
-                }
-                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                    if stack.len() >= MAX_DEPTH {
-                        let message = format!("nesting deeper than {MAX_DEPTH} levels");
-                        return (positions, Some(fail(message)));
-                    }
-                    let node = positions.add(&mut stack, at);
-                    let kind = if matches!(event, Event::MappingStart(..)) {
-                        Kind::Map { key: None }
-                    } else {
-                        Kind::Seq { index: 0 }
-                    };
-                    stack.push(Frame {
-                        node,
-                        anchor,
-                        weight: 1,
-                        kind,
-                    });
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    if let Some(frame) = stack.pop() {
-                        add_weight(&mut stack, frame.weight);
-                        if frame.anchor > 0 {
-                            anchored.insert(frame.anchor, frame.weight);
-                        }
-                    }
-                }
-                Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {
-                }
-            }
-        }
-        (positions, None)
-    }
-
-    /// Records a node starting at `at` under the innermost open collection; its index.
-    fn add(&mut self, stack: &mut [Frame], at: (usize, usize)) -> usize {
-        let node = self.nodes.len();
-        self.nodes.push(at);
-        let Some(Frame {
-            node: parent, kind, ..
-        }) = stack.last_mut()
-        else {
-            return node;
-        };
-        match kind {
-            Kind::Map { key } => {
-                // A complex (non-scalar) key has no name; its value is indexed under "".
-                let (name, key_at) = key.take().unwrap_or_else(|| ("".into(), at));
-                self.keys.insert(node, key_at);
-                self.children
-                    .entry((*parent, Step::Key(name)))
-                    .or_insert(node);
-            }
-            Kind::Seq { index } => {
-                self.children.insert((*parent, Step::Index(*index)), node);
-                *index += 1;
-            }
-        }
-        node
-    }
-
-    /// Position of the node at `path`, or of its nearest recorded ancestor, or 1:1. Any
-    /// string is accepted; what does not name a node falls back the same way.
-    pub fn get(&self, path: &str) -> (usize, usize) {
-        let (path, want_key) = match path.rsplit_once('@') {
-            Some((node, "key")) => (node, true),
-            Some((node, _)) => (node, false),
-            None => (path, false),
-        };
-        let Some(&root) = self.nodes.first() else {
-            return (1, 1);
-        };
-        let mut node = 0;
-        let mut found_all = true;
-        for step in steps(path) {
-            match self.children.get(&(node, step)) {
-                Some(&child) => node = child,
-                None => {
-                    found_all = false;
-                    break;
-                }
-            }
-        }
-        if want_key && found_all {
-            if let Some(&key) = self.keys.get(&node) {
-                return key;
-            }
-        }
-        self.nodes.get(node).copied().unwrap_or(root)
-    }
-}
-
 /// The steps of a path such as `rules[3].sources[0].quote`; a malformed index is a key.
-fn steps(path: &str) -> impl Iterator<Item = Step> + '_ {
+fn steps(path: &str) -> impl Iterator<Item = Step<'_>> + '_ {
     path.split('.')
         .filter(|part| !part.is_empty())
         .flat_map(|part| {
             let mut pieces = part.split('[');
             let name = pieces.next().filter(|n| !n.is_empty());
-            name.map(|n| Step::Key(n.into()))
-                .into_iter()
-                .chain(pieces.map(|piece| {
-                    let inner = piece.strip_suffix(']').unwrap_or(piece);
-                    match inner.parse() {
-                        Ok(index) => Step::Index(index),
-                        Err(_) => Step::Key(inner.into()),
-                    }
-                }))
+            name.map(Step::Key).into_iter().chain(pieces.map(|piece| {
+                let inner = piece.strip_suffix(']').unwrap_or(piece);
+                match inner.parse() {
+                    Ok(index) => Step::Index(index),
+                    Err(_) => Step::Key(inner),
+                }
+            }))
         })
 }
 
-/// `message` with every quoted run (`"…"` or `` `…` ``, where serde_yaml quotes the input) cut to
+/// `message` with every quoted run (`"…"` or `` `…` ``, where serde quotes the input) cut to
 /// [`MAX_EXCERPT`] characters; serde's own words, such as the list of expected fields, stay.
 pub fn excerpt(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(1024));
@@ -350,30 +504,290 @@ pub fn excerpt(message: &str) -> String {
     out
 }
 
-/// An open mapping or sequence.
-struct Frame {
-    node: usize,
-    /// Its anchor id, 0 for none.
-    anchor: usize,
-    /// Nodes it stands for so far, aliases expanded.
-    weight: usize,
-    kind: Kind,
-}
+/// A type error while deserializing a node: serde's message.
+#[derive(Debug)]
+pub struct DeError(String);
 
-enum Kind {
-    /// The key read, waiting for its value.
-    Map {
-        key: Option<(Box<str>, (usize, usize))>,
-    },
-    /// The index the next item gets.
-    Seq { index: usize },
-}
-
-/// Adds `weight` nodes to the innermost open collection.
-fn add_weight(stack: &mut [Frame], weight: usize) {
-    if let Some(frame) = stack.last_mut() {
-        frame.weight = frame.weight.saturating_add(weight);
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(message: T) -> DeError {
+        DeError(message.to_string())
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &'de Node {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Int(n) => visitor.visit_i64(*n),
+            Value::UInt(n) => visitor.visit_u64(*n),
+            Value::Float(x) => visitor.visit_f64(*x),
+            Value::Str(text) => visitor.visit_borrowed_str(text),
+            Value::Seq(items) => {
+                let mut access = Items(items.iter(), items.len());
+                let value = visitor.visit_seq(&mut access)?;
+                access.finish()?;
+                Ok(value)
+            }
+            Value::Map(entries) => {
+                let mut access = Entries(entries.iter(), None, entries.len());
+                let value = visitor.visit_map(&mut access)?;
+                access.finish()?;
+                Ok(value)
+            }
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.value {
+            Value::Str(text) => visitor.visit_enum(text.as_ref().into_deserializer()),
+            Value::Map(entries) if entries.len() == 1 => {
+                let (key, value) = &entries[0];
+                visitor.visit_enum(Variant { key, value })
+            }
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    /// A struct is written as a mapping only (serde would also take a sequence of its fields
+    /// in order, which in a rule file is a mistake, not a shorthand).
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.value {
+            Value::Seq(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor)),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+/// The elements of a sequence, and how many there are.
+struct Items<'de>(std::slice::Iter<'de, Node>, usize);
+
+impl<'de> Items<'de> {
+    fn finish(self) -> Result<(), DeError> {
+        match self.0.len() {
+            0 => Ok(()),
+            _ => Err(de::Error::invalid_length(self.1, &"fewer elements")),
+        }
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for Items<'de> {
+    type Error = DeError;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        self.0.next().map(|node| seed.deserialize(node)).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+/// The entries of a mapping, the value of the key just read, and how many there are.
+struct Entries<'de>(
+    std::slice::Iter<'de, (Node, Node)>,
+    Option<&'de Node>,
+    usize,
+);
+
+impl<'de> Entries<'de> {
+    fn finish(self) -> Result<(), DeError> {
+        match self.0.len() {
+            0 => Ok(()),
+            _ => Err(de::Error::invalid_length(self.2, &"fewer entries")),
+        }
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Entries<'de> {
+    type Error = DeError;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        match self.0.next() {
+            Some((key, value)) => {
+                self.1 = Some(value);
+                seed.deserialize(key).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DeError> {
+        let value = self
+            .1
+            .take()
+            .expect("serde asks for a value only after its key");
+        seed.deserialize(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+/// An enum written as a one-entry mapping, `variant: value`.
+struct Variant<'de> {
+    key: &'de Node,
+    value: &'de Node,
+}
+
+impl<'de> de::EnumAccess<'de> for Variant<'de> {
+    type Error = DeError;
+    type Variant = &'de Node;
+
+    fn variant_seed<V: de::DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, &'de Node), DeError> {
+        Ok((seed.deserialize(self.key)?, self.value))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for &'de Node {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        Deserialize::deserialize(self)
+    }
+
+    fn newtype_variant_seed<T: de::DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, DeError> {
+        seed.deserialize(self)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+        de::Deserializer::deserialize_seq(self, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        de::Deserializer::deserialize_map(self, visitor)
+    }
+}
+
+/// A node copied out of any serde data (a field typed `Node` of a larger value), to be
+/// deserialized later. Its position is not kept: positions are looked up in the
+/// [`Document`] by path.
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(node(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(node(Value::Null))
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        Node::deserialize(deserializer)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(node(Value::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+        Ok(node(Value::Int(n)))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+        Ok(node(Value::UInt(n)))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Node, E> {
+        Ok(node(Value::Float(x)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
+        Ok(node(Value::Str(text.into())))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(node(Value::Seq(items)))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(node(Value::Map(entries)))
+    }
+}
+
+fn node(value: Value) -> Node {
+    Node { at: (0, 0), value }
 }
 
 #[cfg(test)]
@@ -384,31 +798,72 @@ mod tests {
     fn positions_follow_paths() {
         let text =
             "domain: x\nrules:\n  - id: A-001\n    sources:\n      - doc: d\n        quote: 引文\n";
-        let positions = Positions::of(text);
-        assert_eq!(positions.get("domain"), (1, 9));
-        assert_eq!(positions.get("rules[0].id"), (3, 9));
-        assert_eq!(positions.get("rules[0].sources[0].quote"), (6, 16));
-        assert_eq!(positions.get("rules[0].sources[0].quote@key"), (6, 9));
-        assert_eq!(positions.get("rules[0].missing"), positions.get("rules[0]"));
+        let document = Document::parse(text).unwrap();
+        assert_eq!(document.get("domain"), (1, 9));
+        assert_eq!(document.get("rules[0].id"), (3, 9));
+        assert_eq!(document.get("rules[0].sources[0].quote"), (6, 16));
+        assert_eq!(document.get("rules[0].sources[0].quote@key"), (6, 9));
+        assert_eq!(document.get("rules[0].missing"), document.get("rules[0]"));
     }
 
     #[test]
-    fn depth_and_aliases_are_bounded_while_indexing() {
+    fn scalars_follow_the_core_schema() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct All {
+            a: Option<u8>,
+            b: bool,
+            c: i64,
+            d: f64,
+            e: String,
+            f: String,
+            g: Vec<u64>,
+        }
+        let text = "a: ~\nb: true\nc: -12\nd: 1.5e3\ne: '16'\nf: 第七条\ng: [0x1F, 0o17, 7]\n";
+        let all: All = parse(text).unwrap();
+        let expected = All {
+            a: None,
+            b: true,
+            c: -12,
+            d: 1500.0,
+            e: "16".into(),
+            f: "第七条".into(),
+            g: vec![31, 15, 7],
+        };
+        assert_eq!(all, expected);
+        // A plain number is not a string, as serde_yaml had it.
+        let err = parse::<All>(&text.replace("e: '16'", "e: 16")).unwrap_err();
+        assert_eq!(err.message, "invalid type: integer `16`, expected a string");
+        assert_eq!((err.line, err.column), (5, 1));
+    }
+
+    #[test]
+    fn aliases_share_and_documents_are_one() {
+        let text = "base: &b [1, 2]\ncopy: *b\n";
+        let map: HashMap<String, Vec<u8>> = parse(text).unwrap();
+        assert_eq!(map["copy"], vec![1, 2]);
+        let err = Document::parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!((err.line, err.message.starts_with("a second")), (2, true));
+        let err = Document::parse("a: !secret x\n").unwrap_err();
+        assert_eq!(err.message, "tag `!secret` is not supported; remove it");
+    }
+
+    #[test]
+    fn depth_and_aliases_are_bounded_while_parsing() {
         let deep = "- ".repeat(MAX_DEPTH + 1);
-        let err = Positions::index(&deep).unwrap_err();
+        let err = Document::parse(&deep).unwrap_err();
         assert_eq!(
             err.message,
             format!("nesting deeper than {MAX_DEPTH} levels")
         );
         assert_eq!((err.line, err.column), (1, 2 * MAX_DEPTH + 1));
-        assert!(Positions::index(&"- ".repeat(MAX_DEPTH)).is_ok());
+        assert!(Document::parse(&"- ".repeat(MAX_DEPTH)).is_ok());
         // Nested aliases count expanded: ten of ten of ten … of a list of ten.
         let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..7 {
             let refs = vec![format!("*a{}", i - 1); 10].join(", ");
             laughs.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
         }
-        let err = Positions::index(&laughs).unwrap_err();
+        let err = Document::parse(&laughs).unwrap_err();
         assert!(
             err.message.starts_with("aliases repeat more than"),
             "{}",
@@ -419,8 +874,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn position_lookups_never_panic(text in "[-:\\[\\]{}a-c0-9 \n&*#'\"]{0,80}", path in "[a-c0-9.\\[\\]@key]{0,20}") {
-            let positions = Positions::of(&text);
-            let (line, column) = positions.get(&path);
+            let document = Document::parse(&text).unwrap_or_default();
+            let (line, column) = document.get(&path);
             proptest::prop_assert!(line >= 1 && column >= 1);
         }
     }

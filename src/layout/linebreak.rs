@@ -167,9 +167,18 @@ impl Shaped {
                 let mut w = 0.0;
                 for (i, g) in seg.iter().enumerate() {
                     if w + g.width > max_width && a + i > cut {
-                        lines.push(build_line(&self.text, &glyphs[cut..a + i]));
-                        cut = a + i;
-                        w = 0.0;
+                        // Kinsoku holds inside a cut word too: move the cut back past an
+                        // opening mark that would end the line or a closing one that would
+                        // start the next, while the line keeps a character.
+                        let mut at = a + i;
+                        while at > cut + 1
+                            && (is_opening(glyphs[at - 1].c) || is_closing(glyphs[at].c))
+                        {
+                            at -= 1;
+                        }
+                        lines.push(build_line(&self.text, &glyphs[cut..at]));
+                        cut = at;
+                        w = glyphs[at..a + i].iter().map(|g| g.width).sum();
                     }
                     w += g.width;
                 }
@@ -212,6 +221,25 @@ impl Shaped {
         }
         (min, max)
     }
+}
+
+/// Opening punctuation, which never ends a line (UAX #14 class OP: （「《 …).
+fn is_opening(c: char) -> bool {
+    unicode_linebreak::break_property(c as u32) == unicode_linebreak::BreakClass::OpenPunctuation
+}
+
+/// Closing punctuation, which never starts a line (UAX #14 classes CL, CP, EX, IS and NS:
+/// 。，、；：？！）」》 …).
+fn is_closing(c: char) -> bool {
+    use unicode_linebreak::BreakClass as B;
+    matches!(
+        unicode_linebreak::break_property(c as u32),
+        B::ClosePunctuation
+            | B::CloseParenthesis
+            | B::Exclamation
+            | B::InfixSeparator
+            | B::NonStarter
+    )
 }
 
 /// Groups a line's glyphs into same-style fragments, dropping trailing spaces and breaks.
@@ -432,6 +460,13 @@ mod tests {
                 "line starts with {first}"
             );
         }
+    }
+
+    #[test]
+    fn a_cut_word_keeps_kinsoku() {
+        // Digits and a full-width parenthesis make one piece longer than the line; it is cut
+        // before the （, not after it.
+        assert_eq!(lines("0000000（等", 5.0), ["0000000", "（等"]);
     }
 
     #[test]

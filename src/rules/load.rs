@@ -15,7 +15,7 @@ use super::registry::{self, Registry, INSTRUMENTS_FILE};
 use crate::embedded;
 use crate::error::{Location, Problem, Result};
 use crate::input;
-use crate::yaml::{self, Node, Positions};
+use crate::yaml::{self, Document, Node};
 
 /// File names with a fixed meaning in a rules directory (with [`AUTHORITIES_FILE`] and the
 /// instrument registry); every other `*.yaml` is a domain.
@@ -169,12 +169,17 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
     let mut first_seen: HashMap<String, Location> = HashMap::new();
     for (printed, name, text) in files {
         let syntax = |err: yaml::YamlError| {
-            Problem::new(Location::new(&printed, err.line, err.column), err.message)
+            let problem = Problem::new(Location::new(&printed, err.line, err.column), err.message);
+            match err.help {
+                Some(help) => problem.with_help(help),
+                None => problem,
+            }
         };
-        // Indexed first: a file nesting too deep or repeating too much through aliases is
-        // refused here, before serde_yaml builds anything from it.
-        let positions = match Positions::index(&text) {
-            Ok(positions) => positions,
+        // Parsed once: the document gives the values and, kept with the rules, their
+        // positions. A file nesting too deep or repeating too much through aliases is
+        // refused while parsing.
+        let document = match Document::parse(&text) {
+            Ok(document) => document,
             Err(err) => {
                 problems.push(syntax(err));
                 continue;
@@ -182,10 +187,10 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
         };
         let file = Arc::new(SourceFile {
             name: printed.clone(),
-            positions,
+            document,
         });
         if name == SECTORS_FILE {
-            match yaml::parse::<SectorFile>(&text) {
+            match file.document.typed::<SectorFile>() {
                 Ok(parsed) => {
                     let entries = (parsed.sectors, "sectors", "sector");
                     add_entries(&mut set.sectors, entries, &file, &mut first_seen, problems);
@@ -207,9 +212,9 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
                 Err(err) => problems.push(syntax(err)),
             }
         } else if name == INSTRUMENTS_FILE {
-            registry::add_file(&mut set.instruments, &file, &text, problems);
+            registry::add_file(&mut set.instruments, &file, problems);
         } else if name == NOT_CHECKABLE_FILE {
-            match yaml::parse::<NotCheckableFile>(&text) {
+            match file.document.typed::<NotCheckableFile>() {
                 Ok(parsed) => {
                     for (index, node) in parsed.entries.into_iter().enumerate() {
                         let origin = origin(&file, format!("entries[{index}]"));
@@ -222,7 +227,7 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
                 Err(err) => problems.push(syntax(err)),
             }
         } else {
-            match yaml::parse::<DomainFile>(&text) {
+            match file.document.typed::<DomainFile>() {
                 Ok(parsed) => {
                     match set.domains.iter_mut().find(|d| d.id == parsed.domain) {
                         Some(domain) => {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::authority::AuthorityIds;
 use crate::error::Location;
 use crate::profile::Condition;
-use crate::yaml::Positions;
+use crate::yaml::Document;
 
 /// Who a rule is for: the operator filling in a self-assessment (自查表) or the regulator
 /// filling in an inspection form (检查表).
@@ -395,16 +395,17 @@ impl Origin {
             (false, false) if field.starts_with('[') => format!("{}{field}", self.path),
             (false, false) => format!("{}.{field}", self.path),
         };
-        let (line, column) = self.file.positions.get(&path);
+        let (line, column) = self.file.document.get(&path);
         Location::new(&self.file.name, line, column)
     }
 }
 
-/// A file rules were read from: its name as printed in diagnostics, and node positions.
+/// A file rules were read from: its name as printed in diagnostics, and its parsed document,
+/// which places any path in it.
 #[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     pub name: String,
-    pub positions: Positions,
+    pub document: Document,
 }
 
 /// A section of the checklists: one domain file.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Origin, SourceFile};
 use crate::error::{Location, Problem};
-use crate::yaml::{self, Node};
+use crate::yaml::Node;
 
 /// The registry file's name in a rules directory.
 pub const INSTRUMENTS_FILE: &str = "instruments.yaml";
@@ -168,13 +168,8 @@ struct RegistryFile {
 }
 
 /// Reads one `instruments.yaml` into the registry, recording every problem.
-pub fn add_file(
-    registry: &mut Registry,
-    file: &Arc<SourceFile>,
-    text: &str,
-    problems: &mut Vec<Problem>,
-) {
-    let parsed = match yaml::parse::<RegistryFile>(text) {
+pub fn add_file(registry: &mut Registry, file: &Arc<SourceFile>, problems: &mut Vec<Problem>) {
+    let parsed = match file.document.typed::<RegistryFile>() {
         Ok(parsed) => parsed,
         Err(err) => {
             problems.push(Problem::new(
