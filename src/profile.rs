@@ -139,8 +139,9 @@ pub enum Condition {
     All(Vec<Condition>),
 }
 
-/// A condition as written: a mapping with exactly one of these keys. (Read through this
-/// struct because rule files are typed from YAML values, which carry enums only as tags.)
+/// A condition as written: a mapping with exactly one of these keys. Read through this struct
+/// so that an unknown key lists the known ones and two keys in one mapping say how to combine
+/// them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConditionKeys {
