@@ -550,8 +550,13 @@ fn conditions_and_authorities_of_rules_are_checked_at_their_position() {
         format!("{file}:28:16: LOC-002: unknown authority `cyber`"),
         format!("{file}:29:17: LOC-002: 5000000 individuals is not a threshold an instrument sets"),
         format!("{file}:44:5: a condition has exactly one key, this one has 2"),
+        format!("{file}:57:15: LOC-004: names no authority"),
     ] {
         assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
     }
-    assert!(err.contains("error: 4 problems found"), "{err}");
+    assert!(
+        err.contains("add `authority: <id>` after the rule's `severity:` line"),
+        "{err}"
+    );
+    assert!(err.contains("error: 5 problems found"), "{err}");
 }

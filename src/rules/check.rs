@@ -331,15 +331,17 @@ fn check_authorities(rule: &Rule, set: &RuleSet, problems: &mut Vec<Problem>) {
         );
     }
     let add_line = "add `authority: <id>` after the rule's `severity:` line, or to the inspection item; `checkgen authorities` lists the ids";
-    if rule.authority.is_empty()
-        && (rule.inspection.is_empty() || rule.is_for(Audience::Enterprise))
-    {
+    // A rule the self-assessment shows names its authority itself; a regulator-only rule may
+    // leave it to each inspection item. Either way one report per cause.
+    let rule_needs_one = rule.authority.is_empty()
+        && (rule.inspection.is_empty() || rule.is_for(Audience::Enterprise));
+    if rule_needs_one {
         report("severity", "names no authority".into(), add_line.into());
     }
     for (index, inspection) in rule.inspection.iter().enumerate() {
         let field = format!("inspection[{index}]");
         let authorities = inspection.authorities(rule);
-        if authorities.is_empty() {
+        if authorities.is_empty() && !rule_needs_one {
             report(
                 &field,
                 "inspection item names no authority".into(),
