@@ -22,6 +22,32 @@ pub fn iso_date(timestamp: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Checks a date written `YYYY-MM-DD` (a real calendar day) and returns it trimmed; `None`
+/// for anything else.
+pub fn parse_iso(date: &str) -> Option<String> {
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let number = |text: &str, len: usize| {
+        (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u32>().ok())
+            .flatten()
+    };
+    let (year, month, day) = (number(year, 4)?, number(month, 2)?, number(day, 2)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days)
+        .contains(&day)
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +57,13 @@ mod tests {
         assert_eq!(iso_date(0), "1970-01-01");
         assert_eq!(iso_date(951_782_400), "2000-02-29");
         assert_eq!(iso_date(1_795_392_000), "2026-11-23");
+    }
+
+    #[test]
+    fn iso_dates_are_real_days() {
+        assert_eq!(parse_iso(" 2024-02-29 ").as_deref(), Some("2024-02-29"));
+        assert_eq!(parse_iso("2025-02-29"), None);
+        assert_eq!(parse_iso("2025-13-01"), None);
+        assert_eq!(parse_iso("2025-1-01"), None);
     }
 }

@@ -68,6 +68,16 @@ pub enum Error {
     #[diagnostic(help("fix the problems listed above; `checkgen validate` lists them all"))]
     Rules { problems: Vec<Problem> },
 
+    /// A profile (`--profile`) that cannot be used: every problem at its line and column.
+    #[error("{} problem{} in the profile {file}", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+    #[diagnostic(help(
+        "fix the problems listed above; `checkgen profile init` writes an annotated profile"
+    ))]
+    Profile {
+        file: String,
+        problems: Vec<Problem>,
+    },
+
     #[error("cannot read {}", path.display())]
     #[diagnostic(help("check that the path exists and is readable"))]
     Read {

@@ -215,22 +215,33 @@ pub fn write_job(
     Ok(written)
 }
 
-/// Every sector × audience, without a level: the default forms of each sector.
+/// Every form of one sector at `level`: the self-assessment, then one regulator form per
+/// authority with items to check there.
+fn sector_jobs(set: &RuleSet, sector: &str, level: Option<u8>) -> Vec<Job> {
+    let sectors = vec![sector.to_string()];
+    let selection = |audience, authority| Selection {
+        sectors: sectors.clone(),
+        audience,
+        level,
+        authority,
+        profile: None,
+    };
+    std::iter::once(selection(Audience::Enterprise, None))
+        .chain(
+            select::authorities_with_items(set, &sectors, level)
+                .into_iter()
+                .map(|id| selection(Audience::Regulator, Some(id))),
+        )
+        .map(|selection| Job::new(selection, OrgView::default()))
+        .collect()
+}
+
+/// Every sector's forms without a level: its self-assessment and one regulator form per
+/// (sector, authority) pair that has items.
 pub fn all_jobs(set: &RuleSet) -> Vec<Job> {
     set.sectors
         .iter()
-        .flat_map(|sector| {
-            Audience::ALL.into_iter().map(|audience| {
-                Job::new(
-                    Selection {
-                        sectors: vec![sector.id.clone()],
-                        audience,
-                        level: None,
-                    },
-                    OrgView::default(),
-                )
-            })
-        })
+        .flat_map(|sector| sector_jobs(set, &sector.id, None))
         .collect()
 }
 
@@ -253,25 +264,16 @@ pub fn write_all(
         .collect())
 }
 
-/// Every form `generate` can make for one sector: each audience, without a level and at each
-/// level 1–5.
+/// Every form `generate` can make for one sector: the self-assessment and each authority's
+/// form, without a level and at each level 1–5.
 pub fn every_form_job(set: &RuleSet) -> Vec<Job> {
     let levels = std::iter::once(None).chain(select::LEVELS.map(Some));
     set.sectors
         .iter()
         .flat_map(|sector| {
-            levels.clone().flat_map(move |level| {
-                Audience::ALL.into_iter().map(move |audience| {
-                    Job::new(
-                        Selection {
-                            sectors: vec![sector.id.clone()],
-                            audience,
-                            level,
-                        },
-                        OrgView::default(),
-                    )
-                })
-            })
+            levels
+                .clone()
+                .flat_map(move |level| sector_jobs(set, &sector.id, level))
         })
         .collect()
 }

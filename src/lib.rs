@@ -21,7 +21,7 @@
 
 pub(crate) mod bmp_table;
 pub mod credit_code;
-pub(crate) mod date;
+pub mod date;
 pub(crate) mod embedded;
 mod error;
 pub mod fonts;
@@ -31,6 +31,7 @@ pub mod issue;
 pub mod layout;
 pub mod output;
 pub mod pdf;
+pub mod profile;
 pub mod references;
 pub mod render;
 pub mod roster;

@@ -19,19 +19,19 @@ fn validate_reports_every_fault_with_its_position() {
     let err = stderr(&output);
     let file = "tests/fixtures/rules/broken/security.yaml";
     assert!(
-        err.contains(&format!("{file}:30:24: TST-002: unknown sector `telcom`")),
+        err.contains(&format!("{file}:31:24: TST-002: unknown sector `telcom`")),
         "{err}"
     );
     assert!(err.contains("did you mean `telecom`?"), "{err}");
     assert!(
         err.contains(&format!(
-            "{file}:36:16: TST-002: quote not found verbatim in yantai-2014 item 29"
+            "{file}:37:16: TST-002: quote not found verbatim in yantai-2014 item 29"
         )),
         "{err}"
     );
     assert!(
         err.contains(&format!(
-            "{file}:40:9: duplicate rule id `TST-001`, first defined at {file}:7:9"
+            "{file}:42:9: duplicate rule id `TST-001`, first defined at {file}:7:9"
         )),
         "{err}"
     );
@@ -211,6 +211,8 @@ fn invalid_credit_code_is_refused_before_anything_is_written() {
             "telecom",
             "--audience",
             "regulator",
+            "--authority",
+            "public_security",
             "--credit-code",
             "91350100M000100Y44",
         ],
@@ -225,21 +227,84 @@ fn invalid_credit_code_is_refused_before_anything_is_written() {
 }
 
 #[test]
-fn generate_all_writes_two_forms_per_sector_from_any_directory() {
+fn generate_all_writes_one_form_per_sector_and_authority_from_any_directory() {
     let dir = tempfile::tempdir().unwrap();
     let output = checkgen_in(dir.path(), &["generate", "--all", "--format", "md"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let read = |name: String| {
+        let path = dir.path().join("out").join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing", path.display()));
+        assert!(
+            text.lines().any(|l| l.starts_with("# ")),
+            "{}",
+            path.display()
+        );
+        text
+    };
     let sectors = checkgen(&["sectors", "--format", "json"]);
     let sectors: serde_json::Value = serde_json::from_str(&stdout(&sectors)).unwrap();
     assert_eq!(sectors["schema_version"], 2);
     for sector in sectors["sectors"].as_array().unwrap() {
-        let id = sector["id"].as_str().unwrap();
-        for audience in ["enterprise", "regulator"] {
-            let path = dir.path().join("out").join(format!("{id}-{audience}.md"));
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|_| panic!("{} missing", path.display()));
-            assert!(text.starts_with("# "), "{}", path.display());
+        read(format!("{}-enterprise.md", sector["id"].as_str().unwrap()));
+    }
+    // `checkgen authorities` lists the (sector, authority) pairs; each has its form, named by
+    // its authority, and no other regulator form is written.
+    let authorities = checkgen(&["authorities", "--format", "json"]);
+    assert_eq!(code(&authorities), 0, "{}", stderr(&authorities));
+    let authorities: serde_json::Value = serde_json::from_str(&stdout(&authorities)).unwrap();
+    let mut pairs = 0;
+    for authority in authorities["authorities"].as_array().unwrap() {
+        let name = authority["name"].as_str().unwrap();
+        for form in authority["forms"].as_array().unwrap() {
+            let file = format!(
+                "{}-regulator-{}.md",
+                form["sector"].as_str().unwrap(),
+                authority["id"].as_str().unwrap()
+            );
+            let text = read(file.clone());
+            assert!(
+                text.contains(&format!("**检查机关类别**：{name}")),
+                "{file}"
+            );
+            let rows = form["rows"].as_u64().unwrap();
+            assert!(
+                text.contains(&format!("共 {rows} 行")),
+                "{file}: {rows} rows"
+            );
+            pairs += 1;
         }
+    }
+    let regulator_files = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().contains("-regulator-")
+        })
+        .count();
+    assert_eq!(regulator_files, pairs);
+    assert!(pairs > 40, "{pairs} regulator forms");
+}
+
+#[test]
+fn a_regulator_form_needs_a_competent_authority() {
+    let output = checkgen(&["generate", "--sector", "telecom", "--audience", "regulator"]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(err.contains("--authority is required"), "{err}");
+    assert!(
+        err.contains("public_security") && err.contains("comms_admin"),
+        "{err}"
+    );
+    assert!(!err.contains("housing"), "{err}");
+    for (authority, message) in [
+        ("housing", "authority `housing` inspects nothing in telecom"),
+        ("cyber", "unknown authority `cyber`"),
+    ] {
+        let args = ["generate", "--sector", "telecom", "--audience", "regulator"];
+        let output = checkgen(&[&args[..], &["--authority", authority]].concat());
+        assert_eq!(code(&output), 2);
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
     }
 }
 
@@ -431,4 +496,103 @@ fn validate_report_on_one_fault_per_file() {
         );
     }
     insta::assert_snapshot!(report);
+}
+
+#[test]
+fn bad_profiles_are_refused_at_their_line_and_column() {
+    let dir = "tests/fixtures/profiles";
+    for (file, expected) in [
+        (
+            "unknown-field.yaml",
+            "unknown-field.yaml:3:1: unknown field `platfrom`, expected one of",
+        ),
+        (
+            "wrong-type.yaml",
+            "wrong-type.yaml:2:1: invalid type: string \"sometimes\", expected a boolean",
+        ),
+        (
+            "level-6.yaml",
+            "level-6.yaml:6:12: protection level 6 is outside 1–5",
+        ),
+        (
+            "system-without-name.yaml",
+            "system-without-name.yaml:5:10: missing field `name`",
+        ),
+    ] {
+        let path = format!("{dir}/{file}");
+        for args in [
+            vec!["generate", "--profile", &path, "--audience", "enterprise"],
+            vec!["profile", "check", &path],
+        ] {
+            let out = tempfile::tempdir().unwrap();
+            let output = if args[0] == "profile" {
+                checkgen(&args)
+            } else {
+                let path = std::fs::canonicalize(&path).unwrap();
+                let mut args = args.clone();
+                args[2] = path.to_str().unwrap();
+                checkgen_in(out.path(), &[&args[..], &["--out", "."]].concat())
+            };
+            assert_eq!(code(&output), 1, "{path}: {}", stderr(&output));
+            let err = stderr(&output);
+            assert!(err.contains(&format!("{dir}/{expected}")), "{err}");
+            assert!(err.contains("problem in the profile"), "{err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+        }
+    }
+}
+
+#[test]
+fn profile_init_writes_a_profile_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = checkgen_in(dir.path(), &["profile", "init", "-o", "profile.yaml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = checkgen_in(
+        dir.path(),
+        &["profile", "check", "profile.yaml", "--format", "json"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["profile"]["sectors"][0], "telecom");
+    assert_eq!(json["profile"]["systems"][0]["level"], 3);
+    // A profile already there is never overwritten.
+    let output = checkgen_in(dir.path(), &["profile", "init", "-o", "profile.yaml"]);
+    assert_eq!(code(&output), 2);
+    // With --level, a profile with systems is a usage error: the systems give the levels.
+    let output = checkgen_in(
+        dir.path(),
+        &[
+            "generate",
+            "--profile",
+            "profile.yaml",
+            "--audience",
+            "enterprise",
+            "--level",
+            "3",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+}
+
+#[test]
+fn conditions_and_authorities_of_rules_are_checked_at_their_position() {
+    let output = checkgen(&["validate", "--rules", "tests/fixtures/rules/conditions"]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    let file = "tests/fixtures/rules/conditions/local.yaml";
+    for expected in [
+        format!("{file}:14:18: unknown field `critical_infrastucture`, expected one of `critical_infrastructure`"),
+        format!("{file}:28:16: LOC-002: unknown authority `cyber`"),
+        format!("{file}:29:17: LOC-002: 5000000 individuals is not a threshold an instrument sets"),
+        format!("{file}:44:5: a condition has exactly one key, this one has 2"),
+        format!("{file}:57:15: LOC-004: names no authority"),
+    ] {
+        assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(
+        err.contains("add `authority: <id>` after the rule's `severity:` line"),
+        "{err}"
+    );
+    assert!(err.contains("error: 5 problems found"), "{err}");
 }

@@ -63,7 +63,12 @@ fn check_form(pdf: &Path, markdown: &str, heading: &str) {
             "item “{title}” is missing from the PDF text"
         );
     }
-    for label in ["☐符合", "☐不适用", "签字确认", "附件：条款依据"] {
+    let signatures = if heading.ends_with("自查表") {
+        "签字确认"
+    } else {
+        "被检查单位意见"
+    };
+    for label in ["☐符合", "☐不适用", signatures, "附件：条款依据"] {
         assert!(text.contains(label), "{label} missing");
     }
     let size = std::fs::metadata(pdf).unwrap().len();
@@ -84,15 +89,40 @@ fn telecom_inspection_form_reads_back() {
             "telecom",
             "--audience",
             "regulator",
+            "--authority",
+            "public_security",
             "--org-name",
             "烟台某某通信有限公司",
         ],
-        "telecom-regulator",
+        "telecom-regulator-public_security",
     );
     check_form(&pdf, &markdown, "信息消费领域安全与市场秩序监督检查表");
-    let text = pdf_pages(&pdf).concat();
+    let pages = pdf_pages(&pdf);
+    let text = pages.concat();
     assert!(text.contains("烟台某某通信有限公司"));
     assert!(text.contains("问题描述或证明材料"));
+    // An administrative record: the inspectors and their certificates, the notices, the
+    // evidence list, the party's opinion, a line for a refusal to sign, and a signature line
+    // on every page.
+    for label in [
+        "检查机关类别：公安机关网安部门",
+        "执法证件号",
+        "告知事项",
+        "有权申请回避",
+        "取证材料清单",
+        "☐无异议☐有异议",
+        "拒绝签名",
+        "检查程序提示",
+    ] {
+        assert!(text.contains(label), "{label} missing");
+    }
+    for (index, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("执法人员签名：") && page.contains("被检查单位签名："),
+            "page {} has no signature line",
+            index + 1
+        );
+    }
 }
 
 #[test]
@@ -120,9 +150,16 @@ fn payment_self_assessment_at_level_3_reads_back() {
 fn forms_are_reproducible() {
     let first = tempfile::tempdir().unwrap();
     let second = tempfile::tempdir().unwrap();
-    let args = ["--sector", "ecert", "--audience", "regulator"];
-    let (_, a) = generate(first.path(), &args, "ecert-regulator");
-    let (_, b) = generate(second.path(), &args, "ecert-regulator");
+    let args = [
+        "--sector",
+        "ecert",
+        "--audience",
+        "regulator",
+        "--authority",
+        "miit",
+    ];
+    let (_, a) = generate(first.path(), &args, "ecert-regulator-miit");
+    let (_, b) = generate(second.path(), &args, "ecert-regulator-miit");
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
 
@@ -131,16 +168,23 @@ fn poppler_and_qpdf_agree() {
     let dir = tempfile::tempdir().unwrap();
     let (_, pdf) = generate(
         dir.path(),
-        &["--sector", "egov", "--audience", "regulator"],
-        "egov-regulator",
+        &[
+            "--sector",
+            "egov",
+            "--audience",
+            "regulator",
+            "--authority",
+            "public_security",
+        ],
+        "egov-regulator-public_security",
     );
     let path = pdf.to_str().unwrap();
     {
         let out = external("pdftotext", &[path, "-"]);
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("被检查单位基本情况"), "{text}");
+        assert!(text.contains("基本情况"), "{text}");
         assert!(text.contains("电子政务大厅安全运行"));
-        let heading = text.find("被检查单位基本情况").unwrap();
+        let heading = text.find("基本情况").unwrap();
         let first_item = text.find("信息系统定级").unwrap();
         assert!(heading < first_item, "reading order");
     }

@@ -42,6 +42,22 @@ fn markdown(
     generate::markdown(set, &template::tera(None).unwrap(), &job, &meta()).unwrap()
 }
 
+/// One authority's inspection form for `sectors` at `level`.
+fn inspection_form(
+    set: &RuleSet,
+    sectors: &[&str],
+    authority: &str,
+    level: Option<u8>,
+) -> generate::Form {
+    let sectors: Vec<String> = sectors.iter().map(|s| s.to_string()).collect();
+    let selection = Selection::new(set, &sectors, Audience::Regulator, level)
+        .unwrap()
+        .with_authority(set, authority)
+        .unwrap();
+    let job = Job::new(selection, OrgView::default());
+    generate::form(set, &template::tera(None).unwrap(), &job, &meta()).unwrap()
+}
+
 #[test]
 fn level_one_has_no_filing_and_level_three_has_yearly_evaluation() {
     let set = shipped();
@@ -166,25 +182,24 @@ fn organisation_names_cannot_break_the_table() {
 #[test]
 fn items_are_numbered_one_to_n_across_sections() {
     let set = shipped();
-    let md = markdown(
-        &set,
-        &["payment"],
-        Audience::Regulator,
-        Some(3),
-        OrgView::default(),
-    );
-    let count = ids(&set, &["payment"], Audience::Regulator, Some(3)).len();
+    let form = inspection_form(&set, &["payment"], "pboc", Some(3));
+    // The check tables, not the list of 检查事项 or the evidence list, which number too.
+    let start = form.markdown.find("## 检查记录").unwrap();
+    let end = form.markdown.find("## 检查结论").unwrap();
+    let md = &form.markdown[start..end];
+    let count = form.view.item_count;
+    assert!(count > 5 && form.view.sections.len() > 1, "{count} items");
     for no in 1..=count {
-        let single = table_row(&md, &no.to_string());
+        let single = table_row(md, &no.to_string());
         let row = if single.is_empty() {
-            table_row(&md, &format!("{no}.1"))
+            table_row(md, &format!("{no}.1"))
         } else {
             single
         };
         assert_eq!(row.len(), 7, "item {no}");
     }
-    assert!(table_row(&md, &(count + 1).to_string()).is_empty());
-    assert!(table_row(&md, &format!("{}.1", count + 1)).is_empty());
+    assert!(table_row(md, &(count + 1).to_string()).is_empty());
+    assert!(table_row(md, &format!("{}.1", count + 1)).is_empty());
 }
 
 #[test]
@@ -248,15 +263,19 @@ fn golden_enterprise_telecom_level_3() {
 }
 
 #[test]
-fn golden_regulator_ecommerce() {
+fn golden_inspection_ecommerce_market_regulation() {
     let set = shipped();
-    insta::assert_snapshot!(markdown(
-        &set,
-        &["ecommerce"],
-        Audience::Regulator,
-        None,
-        OrgView::default()
-    ));
+    insta::assert_snapshot!(
+        inspection_form(&set, &["ecommerce"], "market_regulation", None).markdown
+    );
+}
+
+#[test]
+fn golden_inspection_telecom_public_security_level_3() {
+    let set = shipped();
+    insta::assert_snapshot!(
+        inspection_form(&set, &["telecom"], "public_security", Some(3)).markdown
+    );
 }
 
 /// (sectors, audience, level, rules that must be on the form, rules that must not).
@@ -385,8 +404,13 @@ fn no_form_at_any_level_carries_reviewer_wording() {
     let set = shipped();
     let tera = template::tera(None).unwrap();
     let jobs = generate::every_form_job(&set);
-    // 13 sectors × 2 audiences × (no level + levels 1–5).
-    assert_eq!(jobs.len(), set.sectors.len() * 2 * 6);
+    // 13 sectors × (no level + levels 1–5) × (the self-assessment + each authority's form).
+    let enterprise = jobs
+        .iter()
+        .filter(|job| job.selection.audience == Audience::Enterprise)
+        .count();
+    assert_eq!(enterprise, set.sectors.len() * 6);
+    assert!(jobs.len() > enterprise * 3, "{} forms", jobs.len());
     // Checked here with a list of its own, not only through `check_forms`.
     let phrases = [
         "未经核实",
@@ -530,4 +554,281 @@ fn classified_forms_name_no_protection_level() {
         assert!(!head.contains("安全保护等级"), "{head}");
         assert!(head.contains("密级") && head.contains("测评审查"), "{head}");
     }
+}
+
+/// Every regulator form `generate` can make: each sector × level × authority.
+fn regulator_forms(set: &RuleSet) -> Vec<generate::Form> {
+    let tera = template::tera(None).unwrap();
+    generate::every_form_job(set)
+        .into_iter()
+        .filter(|job| job.selection.audience == Audience::Regulator)
+        .map(|job| generate::form(set, &tera, &job, &meta()).unwrap())
+        .collect()
+}
+
+#[test]
+fn no_regulator_form_scores_a_procedural_item() {
+    let set = shipped();
+    let procedural: Vec<(String, String)> = set
+        .rules
+        .iter()
+        .flat_map(|rule| {
+            rule.inspection
+                .iter()
+                .filter(|item| item.kind == rules::InspectionKind::Procedure)
+                .map(|item| (rule.id.clone(), item.item.clone()))
+        })
+        .collect();
+    assert!(procedural.len() > 20, "{} procedures", procedural.len());
+    let forms = regulator_forms(&set);
+    let mut reminders = 0;
+    for form in &forms {
+        let view = &form.view;
+        let stem = format!(
+            "{}-{}",
+            view.sector_names,
+            view.authority.as_ref().unwrap().id
+        );
+        // Rows come from checkable items only, and every row has its boxes.
+        for item in view.sections.iter().flat_map(|s| s.items.iter()) {
+            assert!(
+                !item.inspection.is_empty(),
+                "{stem}: {} has no row",
+                item.id
+            );
+            for check in &item.inspection {
+                assert_eq!(
+                    check.kind,
+                    rules::InspectionKind::Check,
+                    "{stem}: {}",
+                    item.id
+                );
+            }
+        }
+        let boxes = form.markdown.matches("☐部分符合").count();
+        assert_eq!(
+            boxes, view.row_count,
+            "{stem}: rows and counted rows differ"
+        );
+        // A procedure is never a row with result boxes; it is under 检查程序提示.
+        for line in form.markdown.lines().filter(|l| l.contains("☐符合")) {
+            for (id, text) in &procedural {
+                assert!(
+                    !line.contains(text.as_str()),
+                    "{stem}: {id} is scored: {line}"
+                );
+            }
+        }
+        for procedure in &view.procedures {
+            let reminder = form.markdown.find("## 检查程序提示").unwrap();
+            let conclusion = form.markdown.find("## 检查结论").unwrap();
+            for item in &procedure.items {
+                let at = form.markdown.find(item.as_str()).unwrap();
+                assert!(reminder < at && at < conclusion, "{stem}: {item}");
+                reminders += 1;
+            }
+        }
+    }
+    assert!(
+        reminders > 50,
+        "{reminders} reminders on {} forms",
+        forms.len()
+    );
+}
+
+#[test]
+fn no_regulator_form_names_a_policy_document_as_its_legal_basis() {
+    let set = shipped();
+    let seeds = checkgen::seeds::Seeds::embedded();
+    let policy: Vec<String> = seeds
+        .docs
+        .iter()
+        .flat_map(|doc| [doc.info.title.clone(), doc.info.short.clone()])
+        .chain(
+            set.instruments
+                .instruments
+                .iter()
+                .filter(|i| matches!(i.kind, rules::Kind::Normative | rules::Kind::Standard))
+                .map(|i| i.title.clone()),
+        )
+        .collect();
+    for form in regulator_forms(&set) {
+        let md = &form.markdown;
+        let start = md.find("## 检查依据").unwrap();
+        let end = start + md[start..].find("## 检查事项").unwrap();
+        // The numbered list of laws, administrative regulations and rules; the standards and the
+        // policy background follow, each said not to be a basis.
+        let basis: String = md[start..end]
+            .lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(!basis.is_empty(), "{}", &md[start..end]);
+        for line in basis.lines() {
+            assert!(
+                line.ends_with("（法律）")
+                    || line.ends_with("（行政法规）")
+                    || line.ends_with("（部门规章）"),
+                "{line}"
+            );
+        }
+        for name in &policy {
+            assert!(
+                !basis.contains(name.as_str()),
+                "{name} in 检查依据:\n{basis}"
+            );
+        }
+        assert!(md[start..end].contains("是有关工作的政策背景，不作为检查依据"));
+        for instrument in &form.view.legal_basis {
+            let kind = set.instruments.get(&instrument.id).unwrap().kind;
+            assert!(
+                matches!(
+                    kind,
+                    rules::Kind::Law | rules::Kind::Regulation | rules::Kind::Rule
+                ),
+                "{}",
+                instrument.id
+            );
+        }
+        // Nor does the 依据 column of a row cite a seed.
+        for item in form.view.sections.iter().flat_map(|s| s.items.iter()) {
+            for doc in &seeds.docs {
+                assert!(
+                    !item.legal_basis.contains(doc.info.short.as_str()),
+                    "{}",
+                    item.id
+                );
+            }
+        }
+    }
+}
+
+/// The self-assessment of the profile `checkgen profile init` writes (a telecom operator with a
+/// level-3 and a level-2 system, not critical infrastructure, no important data).
+fn profiled_form(set: &RuleSet, audience: Audience, authority: Option<&str>) -> generate::Form {
+    let profile =
+        checkgen::profile::parse("profile.yaml", checkgen::profile::TEMPLATE, set).unwrap();
+    let selection = Selection::new(set, &profile.sectors, audience, None).unwrap();
+    let selection = match authority {
+        Some(id) => selection.with_authority(set, id).unwrap(),
+        None => selection,
+    };
+    let org = OrgView {
+        name: profile.name.clone().unwrap(),
+        credit_code: profile.credit_code.clone().unwrap(),
+        ..OrgView::default()
+    };
+    let job = Job::new(selection.with_profile(profile).unwrap(), org);
+    generate::form(set, &template::tera(None).unwrap(), &job, &meta()).unwrap()
+}
+
+#[test]
+fn golden_profiled_self_assessment_telecom() {
+    let set = shipped();
+    insta::assert_snapshot!(profiled_form(&set, Audience::Enterprise, None).markdown);
+}
+
+#[test]
+fn a_profile_fits_the_form_to_the_enterprise() {
+    let set = shipped();
+    let form = profiled_form(&set, Audience::Enterprise, None);
+    let view = &form.view;
+    let on_form: Vec<&str> = view
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| i.id.as_str()))
+        .collect();
+    let excluded: Vec<&str> = view.excluded.iter().map(|e| e.id.as_str()).collect();
+    // Not critical infrastructure, no important data: those items are left out, with why.
+    for id in ["SEC-018", "SEC-038", "SEC-040", "SEC-019"] {
+        assert!(!on_form.contains(&id) && excluded.contains(&id), "{id}");
+    }
+    let reason = |id: &str| &view.excluded.iter().find(|e| e.id == id).unwrap().reason;
+    assert_eq!(reason("SEC-018"), "本单位不是关键信息基础设施运营者");
+    assert_eq!(reason("SEC-019"), "本单位不处理重要数据");
+    // A level-3 and a level-2 system: the yearly (level 3) items are asked and name the
+    // level-3 system; the half-yearly (level 4) ones are out.
+    let item = |id: &str| {
+        view.sections
+            .iter()
+            .flat_map(|s| s.items.iter())
+            .find(|i| i.id == id)
+            .unwrap()
+    };
+    assert_eq!(item("SEC-005").systems_label, "网上营业厅（第三级）");
+    assert_eq!(
+        item("SEC-003").systems_label,
+        "网上营业厅（第三级）、办公自动化系统（第二级）"
+    );
+    assert!(item("SEC-001").systems_label.is_empty());
+    assert!(excluded.contains(&"SEC-006") && reason("SEC-006").contains("没有第四级信息系统"));
+    // Every rule of the sector is either on the form or in the appendix, never both.
+    let unprofiled = ids(&set, &["telecom"], Audience::Enterprise, None);
+    for id in &unprofiled {
+        assert!(
+            on_form.contains(&id.as_str()) != excluded.contains(&id.as_str()),
+            "{id}"
+        );
+    }
+    assert_eq!(on_form.len() + excluded.len(), unprofiled.len());
+    // The header lists the systems; the appendix lists what was left out.
+    let md = &form.markdown;
+    assert!(md.contains(
+        "网上营业厅：第三级，备案证明编号 37060013001-00001，最近一次等级测评 2026-05-10"
+    ));
+    assert!(md.contains("## 不适用项目及理由"));
+    assert!(md.contains("| SEC-019 | 重要数据年度风险评估 | 本单位不处理重要数据 |"));
+    // The inspection form of the same enterprise leaves the same items out.
+    let inspection = profiled_form(&set, Audience::Regulator, Some("public_security"));
+    let excluded: Vec<&str> = inspection
+        .view
+        .excluded
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert!(excluded.contains(&"SEC-018") && !excluded.contains(&"SEC-019"));
+    assert!(inspection
+        .markdown
+        .contains("适用系统：网上营业厅（第三级）"));
+}
+
+#[test]
+fn custom_templates_see_the_authority_the_profile_and_the_procedures() {
+    let set = shipped();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("regulator.md"),
+        "{{ view.authority.name }}|{% for s in view.profile.systems %}{{ s.name }}{{ s.level_label }};{% endfor %}\
+         |{% for e in view.excluded %}{{ e.id }};{% endfor %}|{{ view.procedures | length }}\
+         |{% for i in view.legal_basis %}{{ i.kind }};{% endfor %}\
+         |{% for s in view.sections %}{% for i in s.items %}{% if i.systems_label %}{{ i.id }}={{ i.systems_label }};{% endif %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let tera = template::tera(Some(dir.path())).unwrap();
+    let profile =
+        checkgen::profile::parse("profile.yaml", checkgen::profile::TEMPLATE, &set).unwrap();
+    let selection = Selection::new(&set, &profile.sectors, Audience::Regulator, None)
+        .unwrap()
+        .with_authority(&set, "public_security")
+        .unwrap()
+        .with_profile(profile)
+        .unwrap();
+    let job = Job::new(selection, OrgView::default());
+    let text = generate::markdown(&set, &tera, &job, &meta()).unwrap();
+    let fields: Vec<&str> = text.trim_end().split('|').collect();
+    assert_eq!(fields[0], "公安机关网安部门");
+    assert_eq!(fields[1], "网上营业厅第三级;办公自动化系统第二级;");
+    assert!(
+        fields[2].contains("SEC-018;") && fields[2].contains("SEC-006;"),
+        "{text}"
+    );
+    assert!(fields[3].parse::<usize>().unwrap() > 0, "{text}");
+    assert!(
+        !fields[4].contains("normative") && fields[4].contains("law;"),
+        "{text}"
+    );
+    assert!(
+        fields[5].contains("SEC-005=网上营业厅（第三级）;"),
+        "{text}"
+    );
 }

@@ -433,3 +433,49 @@ fn an_xlsx_roster_on_another_sheet_is_read_with_sheet() {
         .join("c/2026-payment-00001-烟台某某支付有限公司.md")
         .is_file());
 }
+
+#[test]
+fn inspection_forms_are_issued_for_one_authority_where_it_has_power() {
+    let dir = tempfile::tempdir().unwrap();
+    five_rows(dir.path());
+    let args = [
+        "issue",
+        "--roster",
+        "r.csv",
+        "--out",
+        "out",
+        "--audience",
+        "regulator",
+        "--date",
+        "2026-12-01",
+        "--format",
+        "md",
+    ];
+    // A regulator campaign names its authority.
+    let output = checkgen_in(dir.path(), &args);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("--authority is required"));
+    // 中国人民银行 inspects the payment institutions (rows 1, 3, 5), not the telecom operators.
+    let output = checkgen_in(dir.path(), &[&args[..], &["--authority", "pboc"]].concat());
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let out = dir.path().join("out");
+    let register = manifest(&out, "manifest.json");
+    let forms = register["manifest"]["forms"].as_array().unwrap();
+    assert_eq!(forms.len(), 3, "{register}");
+    for form in forms {
+        assert_eq!(form["sector"], "payment");
+        let file = form["files"][0]["file"].as_str().unwrap();
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(text.contains("**检查机关类别**：中国人民银行"), "{file}");
+        assert!(text.contains("支付业务许可"), "{file}");
+    }
+    let errors = register["manifest"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{register}");
+    for error in errors {
+        let reason = error["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("authority `pboc` inspects nothing in telecom"),
+            "{reason}"
+        );
+    }
+}

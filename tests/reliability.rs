@@ -363,6 +363,8 @@ fn stale_temporaries_of_dead_runs_are_swept() {
             "telecom",
             "--audience",
             "regulator",
+            "--authority",
+            "public_security",
             "--format",
             "md",
         ],

@@ -72,6 +72,16 @@ pub enum ListFormat {
     Json,
 }
 
+/// `--rules DIR` and `--format table|json`: what the listing commands take.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub rules: RuleDirs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
 /// How much goes to stderr besides errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
@@ -197,7 +207,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// Prints an error to stderr: every problem of a rules error on its own line, then the error,
 /// its causes and what to do.
 pub fn report(err: Error) {
-    if let Error::Rules { problems } = &err {
+    if let Error::Rules { problems } | Error::Profile { problems, .. } = &err {
         for problem in problems {
             eprintln!("{problem}");
         }

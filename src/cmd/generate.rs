@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::generate::{self, Job};
-use checkgen::rules::{self, Audience};
-use checkgen::select::Selection;
+use checkgen::profile::{self, Profile};
+use checkgen::rules::{self, Audience, RuleSet};
+use checkgen::select::{self, Selection};
 use checkgen::view::{Meta, OrgView};
 use checkgen::{credit_code, template, Error, Result};
 
@@ -13,7 +14,7 @@ use super::args::{detail, formats, info, report, warn, AudienceArg, FormatArg, R
 use super::clock::Clock;
 
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["sector", "all"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["sector", "all", "profile"])))]
 pub struct Args {
     #[command(flatten)]
     rules: RuleDirs,
@@ -31,8 +32,16 @@ pub struct Args {
     /// Protection level (安全保护等级) of the systems, 1–5: picks the graded-protection items
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
     level: Option<u8>,
-    /// Every sector × audience, without a level
-    #[arg(long, conflicts_with_all = ["sector", "audience", "level", "org_name", "credit_code"])]
+    /// The enterprise's profile (`checkgen profile init` writes one): its sectors, licences,
+    /// systems and what it is; the form then asks only what applies to it
+    #[arg(long, value_name = "FILE.yaml", requires = "audience")]
+    profile: Option<PathBuf>,
+    /// The inspecting authority of a regulator form (`checkgen authorities` lists the ids)
+    #[arg(long, value_name = "ID")]
+    authority: Option<String>,
+    /// Every sector's self-assessment and one regulator form per (sector, authority), without
+    /// a level
+    #[arg(long, conflicts_with_all = ["sector", "audience", "level", "org_name", "credit_code", "authority", "profile"])]
     all: bool,
     /// Name of the organisation, printed in the header (单位名称 / 被检查单位)
     #[arg(long, value_name = "NAME")]
@@ -65,28 +74,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let jobs = if args.all {
         generate::all_jobs(&set)
     } else {
-        let audience = args.audience.map(Audience::from).ok_or_else(|| {
-            Error::usage(
-                "--audience is required with --sector",
-                "add `--audience enterprise` or `--audience regulator`",
-            )
-        })?;
-        let selection = Selection::new(&set, &args.sector, audience, args.level)?;
-        let credit_code = match &args.credit_code {
-            Some(code) => credit_code::validate(code).map_err(|err| {
-                Error::usage(
-                    format!("invalid 统一社会信用代码 `{code}`: {err}"),
-                    "copy the code from the business licence (18 characters, capitals, GB 32100-2015), or leave --credit-code out",
-                )
-            })?,
-            None => String::new(),
-        };
-        let org = OrgView {
-            name: args.org_name.clone().unwrap_or_default().trim().to_string(),
-            credit_code,
-            ..OrgView::default()
-        };
-        vec![Job::new(selection, org)]
+        vec![one_job(&args, &set)?]
     };
     let clock = Clock::read();
     let meta = Meta::new(clock.now, clock.source_date_epoch);
@@ -128,4 +116,59 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The one form `--sector` / `--profile` ask for, checked: sectors, authority, profile and the
+/// organisation's name and code.
+fn one_job(args: &Args, set: &RuleSet) -> Result<Job> {
+    let audience = args.audience.map(Audience::from).ok_or_else(|| {
+        Error::usage(
+            "--audience is required with --sector",
+            "add `--audience enterprise` or `--audience regulator`",
+        )
+    })?;
+    let profile = match &args.profile {
+        Some(path) => Some(profile::load(path, set)?),
+        None => None,
+    };
+    let sectors = match (&profile, args.sector.is_empty()) {
+        (Some(profile), true) => profile.sectors.clone(),
+        _ => args.sector.clone(),
+    };
+    let selection = Selection::new(set, &sectors, audience, args.level)?;
+    select::check_authority(
+        set,
+        audience,
+        args.authority.as_deref(),
+        &selection.sectors,
+        args.level,
+    )?;
+    let selection = match &args.authority {
+        Some(id) => selection.with_authority(set, id)?,
+        None => selection,
+    };
+    let given = |flag: &Option<String>, field: fn(&Profile) -> &Option<String>| {
+        flag.clone()
+            .or_else(|| profile.as_ref().and_then(|p| field(p).clone()))
+            .map(|value| value.trim().to_string())
+    };
+    let credit_code = match given(&args.credit_code, |p| &p.credit_code) {
+        Some(code) => credit_code::validate(&code).map_err(|err| {
+            Error::usage(
+                format!("invalid 统一社会信用代码 `{code}`: {err}"),
+                "copy the code from the business licence (18 characters, capitals, GB 32100-2015), or leave it out",
+            )
+        })?,
+        None => String::new(),
+    };
+    let org = OrgView {
+        name: given(&args.org_name, |p| &p.name).unwrap_or_default(),
+        credit_code,
+        ..OrgView::default()
+    };
+    let selection = match profile {
+        Some(profile) => selection.with_profile(profile)?,
+        None => selection,
+    };
+    Ok(Job::new(selection, org))
 }

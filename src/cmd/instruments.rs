@@ -7,16 +7,9 @@ use checkgen::rules::{self, Instrument};
 use checkgen::Result;
 use serde::Serialize;
 
-use super::args::{print, print_json, table, ListFormat, RuleDirs};
+use super::args::{print, print_json, table, ListFormat};
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(flatten)]
-    rules: RuleDirs,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    format: ListFormat,
-}
+pub use super::args::ListArgs as Args;
 
 #[derive(Serialize)]
 struct InstrumentRow<'a> {

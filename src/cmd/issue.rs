@@ -50,6 +50,9 @@ pub struct Args {
     /// Who the forms are for
     #[arg(long, value_enum)]
     audience: AudienceArg,
+    /// The inspecting authority of regulator forms (`checkgen authorities` lists the ids)
+    #[arg(long, value_name = "ID")]
+    authority: Option<String>,
     /// Sector ids for rows whose 所属行业 is empty (or a roster without the column)
     #[arg(long, value_name = "S[,S2]", value_delimiter = ',')]
     sector: Vec<String>,
@@ -128,6 +131,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .to_string()
     });
     let number_format = NumberFormat::parse(&pattern, args.issuer_code.as_deref())?;
+    checkgen::select::check_authority(
+        &set,
+        args.audience.into(),
+        args.authority.as_deref(),
+        &args.sector,
+        args.level,
+    )?;
     let defaults = Defaults {
         sectors: match args.sector.is_empty() {
             true => Vec::new(),
@@ -160,6 +170,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         tera: &tera,
         meta: &meta,
         audience: args.audience.into(),
+        authority: args.authority.clone(),
         issuer: args.issuer.trim().to_string(),
         number_format,
         number_pattern: pattern,
@@ -236,37 +247,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// `YYYY-MM-DD`, a real day.
 fn checked_date(date: &str) -> Result<String> {
-    let bad = || {
+    checkgen::date::parse_iso(date).ok_or_else(|| {
         Error::usage(
             format!("--date `{date}` is not a date"),
             "write it as YYYY-MM-DD, e.g. 2026-12-01",
         )
-    };
-    let parts: Vec<&str> = date.trim().split('-').collect();
-    let [year, month, day] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let number = |text: &str, len: usize| {
-        (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| text.parse::<u32>().ok())
-            .flatten()
-    };
-    let (Some(year), Some(month), Some(day)) = (number(year, 4), number(month, 2), number(day, 2))
-    else {
-        return Err(bad());
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if !(1..=days).contains(&day) {
-        return Err(bad());
-    }
-    Ok(format!("{year:04}-{month:02}-{day:02}"))
+    })
 }
 
 /// A bar on a terminal, unless `--quiet`; nothing otherwise.

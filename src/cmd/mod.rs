@@ -1,12 +1,14 @@
 //! The command line: one file per subcommand, each turning its flags into library calls.
 
 mod args;
+mod authorities;
 mod clock;
 mod generate;
 mod instruments;
 mod issue;
 mod manifest;
 mod manual;
+mod profile;
 mod render;
 mod rules;
 mod sectors;
@@ -52,12 +54,16 @@ pub enum Command {
     Sectors(sectors::Args),
     /// List rules, as a table or as JSON
     Rules(rules::Args),
+    /// List the inspecting authorities (检查机关) and the sectors each has a form for
+    Authorities(authorities::Args),
     /// List the instrument registry: status and how many rules cite each instrument
     Instruments(instruments::Args),
     /// Check rule files, seed quotes and cited articles; print every problem
     Validate(validate::Args),
     /// Write checklists for a sector and audience, or for every sector (--all)
     Generate(generate::Args),
+    /// Write an annotated enterprise profile (`profile init`), or check one (`profile check`)
+    Profile(profile::Args),
     /// Issue one numbered form per enterprise of a roster (CSV or XLSX), with a register
     Issue(issue::Args),
     /// Work with campaign registers: `manifest merge` joins the shards' registers
@@ -83,9 +89,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sectors(args) => sectors::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Authorities(args) => authorities::run(args),
         Command::Instruments(args) => instruments::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Profile(args) => profile::run(args),
         Command::Issue(args) => issue::run(args),
         Command::Manifest(args) => manifest::run(args),
         Command::Render(args) => render::run(args),

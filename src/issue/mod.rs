@@ -42,6 +42,8 @@ pub struct Campaign<'a> {
     pub tera: &'a Tera,
     pub meta: &'a Meta,
     pub audience: Audience,
+    /// The inspecting authority of regulator forms (catalogue id); `None` for self-assessments.
+    pub authority: Option<String>,
     /// The issuing body, printed on the forms; may be empty.
     pub issuer: String,
     pub number_format: NumberFormat,
@@ -119,6 +121,23 @@ pub fn run(
         let selection =
             Selection::new(campaign.set, &entry.sectors, campaign.audience, entry.level)
                 .expect("a roster entry's sectors and level were checked against this rule set");
+        let selection = match &campaign.authority {
+            None => selection,
+            Some(id) => match selection.with_authority(campaign.set, id) {
+                Ok(selection) => selection,
+                Err(err) => {
+                    // The authority has nothing to inspect in this row's sectors.
+                    let problem = RowError {
+                        row: row.row,
+                        column: String::new(),
+                        reason: err.to_string(),
+                    };
+                    done(&Done::Failed(vec![problem.clone()]));
+                    errors.push(problem);
+                    continue;
+                }
+            },
+        };
         let number = campaign
             .number_format
             .number(year, &selection.sectors, row.ordinal);

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use super::authority::{AuthorityIds, AUTHORITIES_FILE};
 use super::load::RuleSet;
 use super::model::{Audience, NotCheckable, Reference, Rule, SectorScope, SentenceSpec};
 use super::registry::{self, Registry, Status};
@@ -28,8 +29,10 @@ pub fn check(set: &RuleSet, seeds: &Seeds) -> Vec<Problem> {
         }
     }
     registry::check(&set.instruments, &mut problems);
+    check_catalogue(set, &sector_ids, &mut problems);
     for rule in set.rules.iter().chain(&set.duplicates) {
         check_rule(rule, &sector_ids, seeds, &mut problems);
+        check_authorities(rule, set, &mut problems);
         check_references(rule, &set.instruments, &mut problems);
         check_wording(rule, &mut problems);
     }
@@ -221,6 +224,167 @@ fn check_rule(rule: &Rule, sector_ids: &[&str], seeds: &Seeds, problems: &mut Ve
                 "no inspection method".into(),
                 "name 查阅文档, 现场核查, 人员访谈 or 技术检测",
             );
+        }
+    }
+}
+
+/// Authority ids are ASCII keys and name known sectors.
+fn check_catalogue(set: &RuleSet, sector_ids: &[&str], problems: &mut Vec<Problem>) {
+    if set.authorities.is_empty() {
+        problems.push(
+            Problem::new(
+                crate::error::Location::new(format!("rules/{AUTHORITIES_FILE}"), 1, 1),
+                "no authority catalogue",
+            )
+            .with_help("list the inspecting bodies in authorities.yaml (`authorities: [{id, name, description}]`)"),
+        );
+    }
+    for authority in &set.authorities {
+        if !is_ascii_id(&authority.id) {
+            problems.push(
+                Problem::new(
+                    authority.origin.locate("id"),
+                    format!(
+                        "authority id `{}` is not a lowercase ASCII key",
+                        authority.id
+                    ),
+                )
+                .with_help("use letters, digits and `_`, e.g. `public_security`"),
+            );
+        }
+        for (index, id) in authority.instruments.iter().enumerate() {
+            if set.instruments.get(id).is_none() {
+                problems.push(
+                    Problem::new(
+                        authority.origin.locate(&format!("instruments[{index}]")),
+                        format!("authority {}: unknown instrument `{id}`", authority.id),
+                    )
+                    .with_help(
+                        "name an id of instruments.yaml (`checkgen instruments` lists them)",
+                    ),
+                );
+            }
+        }
+        for (index, sector) in authority.sectors.iter().enumerate() {
+            if let SectorScope::Only(sector) = sector {
+                if !sector_ids.contains(&sector.as_str()) {
+                    problems.push(
+                        Problem::new(
+                            authority.origin.locate(&format!("sectors[{index}]")),
+                            format!("authority {}: unknown sector `{sector}`", authority.id),
+                        )
+                        .with_help("`checkgen sectors` lists the ids; leave `sectors` out for every sector"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Every rule names a known authority, every inspection item has one (its own or its rule's),
+/// and the authority has power over at least one sector the item is asked in.
+fn check_authorities(rule: &Rule, set: &RuleSet, problems: &mut Vec<Problem>) {
+    let mut report = |field: &str, message: String, help: String| {
+        problems.push(
+            Problem::new(rule.locate(field), format!("{}: {message}", rule.id)).with_help(help),
+        );
+    };
+    let ids: Vec<&str> = set.authorities.iter().map(|a| a.id.as_str()).collect();
+    let listed = || {
+        format!(
+            "known ids: {}; `checkgen authorities` lists them",
+            ids.join(", ")
+        )
+    };
+    let mut unknown = |field: &str, authorities: &AuthorityIds| {
+        for (index, id) in authorities.iter().enumerate() {
+            if set.authority(id).is_none() {
+                let help = match crate::select::nearest(id, &ids) {
+                    Some(near) => format!("did you mean `{near}`? {}", listed()),
+                    None => listed(),
+                };
+                report(
+                    &format!("{field}[{index}]"),
+                    format!("unknown authority `{id}`"),
+                    help,
+                );
+            }
+        }
+    };
+    unknown("authority", &rule.authority);
+    for (index, inspection) in rule.inspection.iter().enumerate() {
+        unknown(
+            &format!("inspection[{index}].authority"),
+            &inspection.authority,
+        );
+    }
+    let mut report = |field: &str, message: String, help: String| {
+        problems.push(
+            Problem::new(rule.locate(field), format!("{}: {message}", rule.id)).with_help(help),
+        );
+    };
+    for message in rule.applies_if.iter().flat_map(|c| c.check()) {
+        report(
+            "applies_if",
+            message,
+            "compare with a number an instrument sets (src/profile.rs, CITABLE_THRESHOLDS)".into(),
+        );
+    }
+    let add_line = "add `authority: <id>` after the rule's `severity:` line, or to the inspection item; `checkgen authorities` lists the ids";
+    // A rule the self-assessment shows names its authority itself; a regulator-only rule may
+    // leave it to each inspection item. Either way one report per cause.
+    let rule_needs_one = rule.authority.is_empty()
+        && (rule.inspection.is_empty() || rule.is_for(Audience::Enterprise));
+    if rule_needs_one {
+        report("severity", "names no authority".into(), add_line.into());
+    }
+    for (index, inspection) in rule.inspection.iter().enumerate() {
+        let field = format!("inspection[{index}]");
+        let authorities = inspection.authorities(rule);
+        if authorities.is_empty() && !rule_needs_one {
+            report(
+                &field,
+                "inspection item names no authority".into(),
+                add_line.into(),
+            );
+        }
+        for id in authorities.iter() {
+            let Some(authority) = set.authority(id) else {
+                continue;
+            };
+            let covered = if inspection.sectors.is_empty() {
+                rule.sectors.iter().any(|scope| match scope {
+                    SectorScope::All => set.sectors.iter().any(|s| authority.covers(&s.id)),
+                    SectorScope::Only(sector) => authority.covers(sector),
+                })
+            } else {
+                inspection.sectors.iter().any(|s| authority.covers(s))
+            };
+            if !rule.references.is_empty()
+                && !rule
+                    .references
+                    .iter()
+                    .any(|r| authority.enforces(&r.instrument_id))
+            {
+                report(
+                    &format!("{field}.authority"),
+                    format!(
+                        "authority `{id}` ({}) inspects under none of the instruments the rule cites",
+                        authority.name
+                    ),
+                    "cite an instrument the authority enforces, or add it to the authority's `instruments` in authorities.yaml".into(),
+                );
+            }
+            if !covered {
+                report(
+                    &format!("{field}.authority"),
+                    format!(
+                        "authority `{id}` ({}) inspects none of this item's sectors",
+                        authority.name
+                    ),
+                    "name the authority with power over these sectors, or limit the item with `sectors:`".into(),
+                );
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::authority::{Authority, AUTHORITIES_FILE};
 use super::model::{Domain, NotCheckable, Origin, Rule, Sector, SourceFile};
 use super::registry::{self, Registry, INSTRUMENTS_FILE};
 use crate::embedded;
@@ -16,7 +17,8 @@ use crate::error::{Location, Problem, Result};
 use crate::input;
 use crate::yaml::{self, Document, Node};
 
-/// File names with a fixed meaning in a rules directory; every other `*.yaml` is a domain.
+/// File names with a fixed meaning in a rules directory (with [`AUTHORITIES_FILE`] and the
+/// instrument registry); every other `*.yaml` is a domain.
 pub const SECTORS_FILE: &str = "sectors.yaml";
 pub const NOT_CHECKABLE_FILE: &str = "not-checkable.yaml";
 
@@ -34,6 +36,8 @@ pub struct RuleSet {
     pub duplicates: Vec<Rule>,
     /// The instrument registry rules cite by id.
     pub instruments: Registry,
+    /// The authority catalogue (检查机关), in file order.
+    pub authorities: Vec<Authority>,
 }
 
 impl RuleSet {
@@ -43,6 +47,10 @@ impl RuleSet {
 
     pub fn sector(&self, id: &str) -> Option<&Sector> {
         self.sectors.iter().find(|sector| sector.id == id)
+    }
+
+    pub fn authority(&self, id: &str) -> Option<&Authority> {
+        self.authorities.iter().find(|authority| authority.id == id)
     }
 
     pub fn domain(&self, id: &str) -> Option<&Domain> {
@@ -69,6 +77,12 @@ fn default_order() -> i64 {
 #[serde(deny_unknown_fields)]
 struct SectorFile {
     sectors: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorityFile {
+    authorities: Vec<Node>,
 }
 
 #[derive(Deserialize)]
@@ -178,26 +192,22 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
         if name == SECTORS_FILE {
             match file.document.typed::<SectorFile>() {
                 Ok(parsed) => {
-                    for (index, node) in parsed.sectors.into_iter().enumerate() {
-                        let origin = origin(&file, format!("sectors[{index}]"));
-                        if let Some(mut sector) = typed::<Sector>(node, &origin, problems) {
-                            let location = origin.locate("id");
-                            sector.origin = origin;
-                            if !check_unique(
-                                "sector",
-                                &sector.id,
-                                location,
-                                &mut first_seen,
-                                problems,
-                            ) {
-                                continue;
-                            }
-                            match set.sectors.iter_mut().find(|s| s.id == sector.id) {
-                                Some(existing) => *existing = sector,
-                                None => set.sectors.push(sector),
-                            }
-                        }
-                    }
+                    let entries = (parsed.sectors, "sectors", "sector");
+                    add_entries(&mut set.sectors, entries, &file, &mut first_seen, problems);
+                }
+                Err(err) => problems.push(syntax(err)),
+            }
+        } else if name == AUTHORITIES_FILE {
+            match yaml::parse::<AuthorityFile>(&text) {
+                Ok(parsed) => {
+                    let entries = (parsed.authorities, "authorities", "authority");
+                    add_entries(
+                        &mut set.authorities,
+                        entries,
+                        &file,
+                        &mut first_seen,
+                        problems,
+                    );
                 }
                 Err(err) => problems.push(syntax(err)),
             }
@@ -250,6 +260,56 @@ fn add_layer(set: &mut RuleSet, files: Vec<(String, String, String)>, problems: 
                 }
                 Err(err) => problems.push(syntax(err)),
             }
+        }
+    }
+}
+
+/// An entry of a catalogue file (sectors, authorities): an id, and where it was read.
+trait Entry: serde::de::DeserializeOwned {
+    fn id(&self) -> &str;
+    fn set_origin(&mut self, origin: Origin);
+}
+
+impl Entry for Sector {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+}
+
+impl Entry for Authority {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+}
+
+/// Adds the entries of one catalogue file (`(nodes, list key, kind)`): an id repeated in the
+/// same layer is a problem, an id of an earlier layer is replaced.
+fn add_entries<T: Entry>(
+    list: &mut Vec<T>,
+    (nodes, key, kind): (Vec<Node>, &str, &str),
+    file: &Arc<SourceFile>,
+    first_seen: &mut HashMap<String, Location>,
+    problems: &mut Vec<Problem>,
+) {
+    for (index, node) in nodes.into_iter().enumerate() {
+        let origin = origin(file, format!("{key}[{index}]"));
+        let Some(mut entry) = typed::<T>(node, &origin, problems) else {
+            continue;
+        };
+        let location = origin.locate("id");
+        entry.set_origin(origin);
+        if !check_unique(kind, entry.id(), location, first_seen, problems) {
+            continue;
+        }
+        match list.iter_mut().find(|e| e.id() == entry.id()) {
+            Some(existing) => *existing = entry,
+            None => list.push(entry),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Rules: YAML files → a checked `RuleSet`.
 
+mod authority;
 mod check;
 mod load;
 mod model;
 mod registry;
 mod wording;
 
+pub use authority::{Authority, AuthorityIds, AUTHORITIES_FILE};
 pub use check::check;
 pub use load::{load, load_text, RuleSet, NOT_CHECKABLE_FILE, SECTORS_FILE};
 pub use model::*;

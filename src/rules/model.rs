@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::authority::AuthorityIds;
 use crate::error::Location;
+use crate::profile::Condition;
 use crate::yaml::Document;
 
 /// Who a rule is for: the operator filling in a self-assessment (自查表) or the regulator
@@ -141,6 +143,36 @@ pub struct Inspection {
     /// Sectors this item is inspected in, when not every sector of the rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<String>,
+    /// The authority that inspects this item, when not the rule's (`authority:`).
+    #[serde(default, skip_serializing_if = "AuthorityIds::is_empty")]
+    pub authority: AuthorityIds,
+    /// `check` (a row with result boxes) or `procedure` (the inspecting body's own duty).
+    #[serde(default)]
+    pub kind: InspectionKind,
+}
+
+impl Inspection {
+    /// The authorities that inspect this item: its own, else its rule's.
+    pub fn authorities<'a>(&'a self, rule: &'a Rule) -> &'a AuthorityIds {
+        if self.authority.is_empty() {
+            &rule.authority
+        } else {
+            &self.authority
+        }
+    }
+}
+
+/// Whether an inspection item is something the inspected party is checked against or the
+/// inspecting body's own procedure (filing review deadlines, penalty procedure, informing a
+/// complainant): a procedure is printed as a reminder (检查程序提示), never scored or counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InspectionKind {
+    /// A row with result boxes.
+    #[default]
+    Check,
+    /// The inspecting body's own duty.
+    Procedure,
 }
 
 /// A self-check question or an inspection item: it may be limited to some of its rule's sectors.
@@ -310,6 +342,14 @@ pub struct Rule {
     #[serde(default)]
     pub references: Vec<Reference>,
     pub severity: Severity,
+    /// The authority that enforces the rule (检查机关), by catalogue id; an inspection item may
+    /// name its own.
+    #[serde(default)]
+    pub authority: AuthorityIds,
+    /// When the rule applies, over an enterprise profile's fields (`applies_if:`); always
+    /// without a profile, and when the profile does not say.
+    #[serde(default)]
+    pub applies_if: Option<Condition>,
     #[serde(skip)]
     pub origin: Origin,
 }
