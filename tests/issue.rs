@@ -479,3 +479,43 @@ fn inspection_forms_are_issued_for_one_authority_where_it_has_power() {
         );
     }
 }
+
+#[test]
+fn without_an_appendix_no_form_mentions_one() {
+    let dir = tempfile::tempdir().unwrap();
+    five_rows(dir.path());
+    let audiences: [&[&str]; 2] = [
+        &["enterprise"],
+        &["regulator", "--authority", "public_security"],
+    ];
+    for audience in audiences {
+        let out = format!("out-{}", audience[0]);
+        let mut args = vec![
+            "issue",
+            "--roster",
+            "r.csv",
+            "--out",
+            &out,
+            "--date",
+            "2026-12-01",
+        ];
+        args.extend_from_slice(&["--appendix", "none", "--format", "md", "--audience"]);
+        args.extend_from_slice(audience);
+        let output = checkgen_in(dir.path(), &args);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let forms = files(&dir.path().join(&out));
+        let markdown: Vec<_> = forms
+            .iter()
+            .filter(|(name, _)| name.ends_with(".md"))
+            .collect();
+        assert_eq!(markdown.len(), 5);
+        for (name, bytes) in markdown {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains("附件"),
+                "{name} mentions an appendix it does not have"
+            );
+            assert!(text.contains("政策"), "{name}");
+        }
+    }
+}
