@@ -348,11 +348,19 @@ impl Builder {
                     .stack
                     .pop()
                     .expect("the parser pairs every end event with its start");
+                // yaml-rust2 marks a block mapping where it learnt it was one (after its first
+                // key); the mapping starts at that key.
+                let at = match &open.kind {
+                    OpenKind::Map(entries, _) => entries
+                        .first()
+                        .map_or(open.at, |(key, _)| key.at.min(open.at)),
+                    OpenKind::Seq(_) => open.at,
+                };
                 let value = match open.kind {
                     OpenKind::Seq(items) => Value::Seq(items),
                     OpenKind::Map(entries, _) => Value::Map(entries),
                 };
-                let node = Node { at: open.at, value };
+                let node = Node { at, value };
                 self.complete(node, open.anchor, open.weight)?;
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
