@@ -25,6 +25,8 @@ pub struct Filled {
 pub struct FilledRow {
     /// Where its result is: row (XLSX, CSV) or line (YAML), and column.
     pub at: Location,
+    /// Where its item id is.
+    pub id_at: Location,
     /// What names the column or field of the result (`自查结果`, `result`), for messages.
     pub result_column: String,
     pub id: String,
@@ -245,6 +247,7 @@ fn from_grid(file: &str, grid: Grid) -> Result<Filled> {
         };
         rows.push(FilledRow {
             at: Location::new(file, *row, result_column + 1),
+            id_at: Location::new(file, *row, id_column + 1),
             result_column: format!(
                 "column {} ({})",
                 column_letters(result_column + 1),
@@ -406,8 +409,10 @@ fn from_yaml(file: &str, text: &str) -> Result<Filled> {
         .enumerate()
         .map(|(index, item)| {
             let (line, column) = document.get(&format!("items[{index}].result"));
+            let (id_line, id_column) = document.get(&format!("items[{index}].id"));
             FilledRow {
                 at: Location::new(file, line, column),
+                id_at: Location::new(file, id_line, id_column),
                 result_column: format!("items[{index}].result"),
                 id: item.id.trim().to_string(),
                 question: item.question,

@@ -263,7 +263,7 @@ pub fn assess(set: &RuleSet, view: &ChecklistView, filled: &Filled) -> Result<Re
                 let known = set.rule(&row.id).is_some();
                 problems.push(
                     Problem::new(
-                        row.at.clone(),
+                        row.id_at.clone(),
                         if known {
                             format!("item {} has no question {} on this form", row.id, row.question)
                         } else {
