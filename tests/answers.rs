@@ -35,6 +35,11 @@ fn sheet(dir: &Path, args: &[&str], name: &str) {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
 }
 
+/// The sheet of the telecom self-assessment at level 3, the form most tests fill.
+fn telecom_l3(dir: &Path, name: &str) {
+    sheet(dir, &["--sector", "telecom", "--level", "3"], name);
+}
+
 /// The result the tests give a row, by its position: every value in turn, and every seventh
 /// row left blank.
 const CYCLE: [&str; 7] = ["符合", "部分符合", "不符合", "不适用", "√", "×", ""];
@@ -129,11 +134,7 @@ fn check_cycle_report(report: &serde_json::Value, rows: &[(String, String)]) {
 #[test]
 fn a_yaml_sheet_round_trips_and_scores_as_computed_by_hand() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let text = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let mut rows = Vec::new();
     let mut out = String::new();
@@ -161,11 +162,7 @@ fn a_yaml_sheet_round_trips_and_scores_as_computed_by_hand() {
 #[test]
 fn a_csv_sheet_has_a_bom_and_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.csv",
-    );
+    telecom_l3(dir.path(), "a.csv");
     let bytes = std::fs::read(dir.path().join("a.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -250,11 +247,7 @@ fn fill_xlsx(dir: &Path, from: &str, to: &str) -> Vec<(String, String)> {
 #[test]
 fn an_xlsx_sheet_filled_by_openpyxl_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.xlsx",
-    );
+    telecom_l3(dir.path(), "a.xlsx");
     let rows = fill_xlsx(dir.path(), "a.xlsx", "filled.xlsx");
     let report = assess_json(dir.path(), "filled.xlsx", &[]);
     check_cycle_report(&report, &rows);
@@ -265,11 +258,7 @@ fn a_small_fill_gives_the_score_computed_by_hand() {
     // SEC-001 has three questions, all 关键项 (weight 3): 符合 1 + 部分符合 0.5 + 不符合 0
     // = 4.5 of 9 = 50.0; every other row blank, so unanswered and not scored.
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let text = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let mut results = ["符合", "部分符合", "不符合"].into_iter();
     let mut out = String::new();
@@ -297,11 +286,7 @@ fn a_small_fill_gives_the_score_computed_by_hand() {
 #[test]
 fn the_gap_report_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.xlsx",
-    );
+    telecom_l3(dir.path(), "a.xlsx");
     fill_xlsx(dir.path(), "a.xlsx", "filled.xlsx");
     let output = checkgen_in(
         dir.path(),
@@ -411,11 +396,7 @@ fn set_result(text: &str, id: &str, question: usize, result: &str) -> String {
 #[test]
 fn the_previous_round_is_compared() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let blank = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let first = set_result(&blank, "SEC-001", 1, "不符合");
     let first = set_result(&first, "SEC-001", 2, "符合");
@@ -453,11 +434,7 @@ fn the_previous_round_is_compared() {
 #[test]
 fn bad_sheets_get_precise_errors() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let blank = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let line_of =
         |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
@@ -486,11 +463,7 @@ fn bad_sheets_get_precise_errors() {
     assert!(err.contains("help:"), "{err}");
 
     // A CSV cell: its row and column letter.
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.csv",
-    );
+    telecom_l3(dir.path(), "a.csv");
     let csv = std::fs::read_to_string(dir.path().join("a.csv")).unwrap();
     let row = csv.lines().position(|l| l.starts_with("1.1,")).unwrap() + 1;
     let csv: Vec<String> = csv
@@ -546,11 +519,7 @@ fn bad_sheets_get_precise_errors() {
 #[test]
 fn blank_and_deleted_rows_are_counted_never_dropped() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let blank = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let total = blank.matches("  - no: ").count();
     // Delete the first item row altogether.
@@ -569,11 +538,7 @@ fn blank_and_deleted_rows_are_counted_never_dropped() {
 #[test]
 fn the_usual_variants_are_read_and_listed() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let mut text = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let variants = [
         ("是", "符合"),
@@ -608,11 +573,7 @@ fn the_usual_variants_are_read_and_listed() {
 #[test]
 fn a_sheet_of_an_older_rules_version_still_assesses() {
     let dir = tempfile::tempdir().unwrap();
-    sheet(
-        dir.path(),
-        &["--sector", "telecom", "--level", "3"],
-        "a.yaml",
-    );
+    telecom_l3(dir.path(), "a.yaml");
     let text = std::fs::read_to_string(dir.path().join("a.yaml")).unwrap();
     let version_line = text
         .lines()
@@ -660,4 +621,29 @@ fn a_profile_sheet_needs_its_profile() {
     let output = checkgen_in(dir.path(), &["assess", "a.yaml", "--profile", "p2.yaml"]);
     assert_eq!(code(&output), 1);
     assert!(stderr(&output).contains("give the profile the sheet was made with"));
+}
+
+#[test]
+fn the_report_template_can_be_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    telecom_l3(dir.path(), "a.yaml");
+    let filled = set_result(
+        &std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+        "SEC-001",
+        1,
+        "部分符合",
+    );
+    std::fs::write(dir.path().join("f.yaml"), filled).unwrap();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(
+        dir.path().join("t/gap_report.md"),
+        "# 本单位差距报告\n\n得分 {{ report.overall.percent }}；{% for row in report.findings %}{{ row.no }} {{ row.outcome_label }}{% endfor %}\n",
+    )
+    .unwrap();
+    let output = checkgen_in(dir.path(), &["assess", "f.yaml", "--templates", "t"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "# 本单位差距报告\n\n得分 50.0；1.1 部分符合\n"
+    );
 }

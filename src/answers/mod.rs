@@ -120,7 +120,7 @@ pub struct Identity {
 }
 
 /// One row to fill in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
     /// 序号 as on the form: `3` or `3.2`.
     pub no: String,
@@ -146,6 +146,22 @@ impl Row {
     pub fn key(&self) -> String {
         row_key(&self.id, self.question)
     }
+
+    /// The row's cells in a sheet, with `result` and `note` (see [`Columns::header`]).
+    pub fn cells(&self, result: &str, note: &str) -> Vec<String> {
+        vec![
+            self.no.clone(),
+            self.id.clone(),
+            self.question.to_string(),
+            self.title.clone(),
+            self.severity_label.clone(),
+            self.content.clone(),
+            self.evidence.clone(),
+            self.basis.clone(),
+            result.to_string(),
+            note.to_string(),
+        ]
+    }
 }
 
 /// `SEC-003#2`: the rule id and the question's number, as sheets, field names and reports
@@ -162,7 +178,7 @@ pub struct Sheet {
 }
 
 /// The column labels of a sheet, for the audience of its form.
-pub(crate) struct Columns {
+pub struct Columns {
     pub item: &'static str,
     pub content: &'static str,
     pub evidence: &'static str,
@@ -174,6 +190,26 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
+    /// Widths of the item table's columns, in characters of the default font.
+    pub const WIDTHS: [f64; 10] = [7.0, 10.0, 8.0, 22.0, 8.0, 50.0, 34.0, 34.0, 12.0, 40.0];
+
+    /// The header row of a sheet's item table, the columns of [`Row::cells`].
+    pub fn header(audience: Audience) -> [&'static str; 10] {
+        let columns = Columns::of(audience);
+        [
+            label::NO,
+            label::ID,
+            label::QUESTION,
+            columns.item,
+            label::SEVERITY,
+            columns.content,
+            columns.evidence,
+            columns.basis,
+            columns.result,
+            columns.note,
+        ]
+    }
+
     pub fn of(audience: Audience) -> Columns {
         match audience {
             Audience::Enterprise => Columns {
@@ -336,5 +372,40 @@ pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
             inspectors: String::new(),
         },
         rows: rows(&view),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_are_read_in_the_usual_variants() {
+        let cases = [
+            ("符合", Outcome::Compliant),
+            ("是", Outcome::Compliant),
+            ("Ｙ", Outcome::Compliant),
+            ("yes", Outcome::Compliant),
+            ("✓", Outcome::Compliant),
+            ("√", Outcome::Compliant),
+            (" 部分符合 ", Outcome::Partial),
+            ("不符合", Outcome::NonCompliant),
+            ("否", Outcome::NonCompliant),
+            ("N", Outcome::NonCompliant),
+            ("×", Outcome::NonCompliant),
+            ("✗", Outcome::NonCompliant),
+            ("不适用", Outcome::NotApplicable),
+            ("Ｎ／Ａ", Outcome::NotApplicable),
+            ("☑符合", Outcome::Compliant),
+        ];
+        for (typed, outcome) in cases {
+            assert_eq!(Outcome::parse(typed), Some(outcome), "`{typed}`");
+        }
+        for typed in ["", "好的", "maybe", "符", "2"] {
+            assert_eq!(Outcome::parse(typed), None, "`{typed}`");
+        }
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::parse(outcome.label()), Some(outcome));
+        }
     }
 }

@@ -41,23 +41,6 @@ fn instructions(sheet: &Sheet) -> String {
     )
 }
 
-/// The header row of the item table.
-fn header(sheet: &Sheet) -> [&'static str; 10] {
-    let columns = Columns::of(sheet.identity.audience);
-    [
-        label::NO,
-        label::ID,
-        label::QUESTION,
-        columns.item,
-        label::SEVERITY,
-        columns.content,
-        columns.evidence,
-        columns.basis,
-        columns.result,
-        columns.note,
-    ]
-}
-
 /// The grid every tabular format prints: title, instructions, identity block, a blank row,
 /// the header row and one row per item row (result and note empty).
 fn grid(sheet: &Sheet) -> Vec<Vec<String>> {
@@ -73,21 +56,13 @@ fn grid(sheet: &Sheet) -> Vec<Vec<String>> {
             .map(|(label, value)| vec![label.to_string(), value]),
     );
     grid.push(Vec::new());
-    grid.push(header(sheet).iter().map(|h| h.to_string()).collect());
-    grid.extend(sheet.rows.iter().map(|row| {
-        vec![
-            row.no.clone(),
-            row.id.clone(),
-            row.question.to_string(),
-            row.title.clone(),
-            row.severity_label.clone(),
-            row.content.clone(),
-            row.evidence.clone(),
-            row.basis.clone(),
-            String::new(),
-            String::new(),
-        ]
-    }));
+    grid.push(
+        Columns::header(sheet.identity.audience)
+            .iter()
+            .map(|h| h.to_string())
+            .collect(),
+    );
+    grid.extend(sheet.rows.iter().map(|row| row.cells("", "")));
     grid
 }
 
@@ -104,9 +79,6 @@ pub fn write(sheet: &Sheet, format: SheetFormat) -> Result<Vec<u8>> {
         SheetFormat::Yaml => Ok(yaml(sheet).into_bytes()),
     }
 }
-
-/// Column widths of the item table, in characters of the default font.
-const WIDTHS: [f64; 10] = [7.0, 10.0, 8.0, 22.0, 8.0, 50.0, 34.0, 34.0, 12.0, 40.0];
 
 fn xlsx(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
     let grid = grid(sheet);
@@ -147,7 +119,7 @@ fn xlsx(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
             worksheet.write_string_with_format(row, 1, "", &fill)?;
         }
     }
-    for (column, width) in WIDTHS.iter().enumerate() {
+    for (column, width) in Columns::WIDTHS.iter().enumerate() {
         worksheet.set_column_width(column as u16, *width)?;
     }
     let last = (grid.len() - 1) as u32;

@@ -99,14 +99,13 @@ pub struct Counts {
 pub struct AssessedRow {
     /// `SEC-003#2`.
     pub key: String,
-    /// 序号 on the form (`3.2`).
-    pub no: String,
-    pub id: String,
-    pub question: usize,
-    pub title: String,
+    /// The row as the form and the sheet show it: `no` (序号, `3.2`), `id`, `question`,
+    /// `title`, `severity_label`, `content` (question or inspection content), `evidence`
+    /// (evidence expected, or the inspection methods) and `basis` (the form's 依据 column).
+    #[serde(flatten)]
+    pub row: answers::Row,
     pub domain: String,
     pub severity: Severity,
-    pub severity_label: String,
     pub weight: u32,
     /// The result; null when left blank.
     pub outcome: Option<Outcome>,
@@ -114,10 +113,6 @@ pub struct AssessedRow {
     pub outcome_label: String,
     /// 情况说明 / 问题描述 as filled in.
     pub note: String,
-    /// The question or inspection content of the row.
-    pub content: String,
-    /// The evidence expected (self-assessment) or the inspection methods.
-    pub evidence: String,
     /// The rule's obligation.
     pub obligation: String,
     /// Seed citations with their quotes: `鲁政办发〔2014〕9号第16项：“…”`.
@@ -126,8 +121,6 @@ pub struct AssessedRow {
     pub references: Vec<String>,
     /// Laws, administrative regulations and rules only: the legal basis.
     pub legal_basis: String,
-    /// The form's 依据 column (seed and instrument citations, short).
-    pub basis: String,
 }
 
 /// A row the sheet carries that the current rules do not have (an older rules version).
@@ -358,19 +351,13 @@ fn assessed_row(expected: &Expected, (outcome, note): (Option<Outcome>, String))
     };
     AssessedRow {
         key: row.key(),
-        no: row.no.clone(),
-        id: row.id.clone(),
-        question: row.question,
-        title: row.title.clone(),
+        row: row.clone(),
         domain: domain.to_string(),
         severity,
-        severity_label: severity.label().to_string(),
         weight: severity.weight(),
         outcome,
         outcome_label: outcome.map_or("未填写", Outcome::label).to_string(),
         note,
-        content: row.content.clone(),
-        evidence: row.evidence.clone(),
         obligation: item.obligation.clone(),
         sources: item
             .sources
@@ -379,7 +366,6 @@ fn assessed_row(expected: &Expected, (outcome, note): (Option<Outcome>, String))
             .collect(),
         references: item.references.iter().map(|r| r.citation.clone()).collect(),
         legal_basis: item.legal_basis.clone(),
-        basis: item.basis.clone(),
     }
 }
 
@@ -509,8 +495,8 @@ pub fn compare(report: &Report, previous: &Report) -> Comparison {
         report.rows.iter().map(|r| (r.key.as_str(), r)).collect();
     let change = |row: &AssessedRow, before: &str, after: &str| Change {
         key: row.key.clone(),
-        no: row.no.clone(),
-        title: row.title.clone(),
+        no: row.row.no.clone(),
+        title: row.row.title.clone(),
         before: before.to_string(),
         after: after.to_string(),
     };

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, Xl
 use tera::Tera;
 
 use super::{AssessedRow, Report, ReportKind};
+use crate::answers::Columns;
 use crate::error::{Error, Result};
 use crate::pdf::PdfOptions;
 use crate::render::{Orientation, RenderContext};
@@ -112,7 +113,7 @@ fn table(
 /// What a finding is, in words: its result and the note, or the question.
 fn gap(row: &AssessedRow) -> String {
     if row.note.is_empty() {
-        format!("{}：{}", row.outcome_label, row.content)
+        format!("{}：{}", row.outcome_label, row.row.content)
     } else {
         format!("{}：{}", row.outcome_label, row.note)
     }
@@ -127,14 +128,14 @@ fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         .map(|(i, row)| {
             let mut cells = vec![
                 (i + 1).to_string(),
-                row.no.clone(),
-                row.id.clone(),
-                format!("{}（{}）", row.title, row.severity_label),
+                row.row.no.clone(),
+                row.row.id.clone(),
+                format!("{}（{}）", row.row.title, row.row.severity_label),
                 gap(row),
             ];
             match report.kind {
                 ReportKind::GapReport => {
-                    cells.push(row.basis.clone());
+                    cells.push(row.row.basis.clone());
                     cells.extend([String::new(), String::new(), String::new()]);
                 }
                 ReportKind::InspectionNotice => {
@@ -145,77 +146,27 @@ fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             cells
         })
         .collect();
+    let (name, last): (&str, &[&str]) = match report.kind {
+        ReportKind::GapReport => ("整改台账", &["依据", "责任部门", "责任人", "完成时限"]),
+        ReportKind::InspectionNotice => ("检查发现", &["法律依据", "整改要求", "整改期限"]),
+    };
+    let mut header = vec!["序号", "表内序号", "项目编号", "检查项", "存在问题"];
+    header.extend_from_slice(last);
+    let widths = [6.0, 8.0, 10.0, 24.0, 40.0, 40.0, 14.0, 10.0, 12.0];
     let sheet = workbook.add_worksheet();
-    match report.kind {
-        ReportKind::GapReport => {
-            sheet.set_name("整改台账")?;
-            table(
-                sheet,
-                &[
-                    "序号",
-                    "表内序号",
-                    "项目编号",
-                    "检查项",
-                    "存在问题",
-                    "依据",
-                    "责任部门",
-                    "责任人",
-                    "完成时限",
-                ],
-                &[6.0, 8.0, 10.0, 24.0, 40.0, 40.0, 14.0, 10.0, 12.0],
-                &findings,
-            )?;
-        }
-        ReportKind::InspectionNotice => {
-            sheet.set_name("检查发现")?;
-            table(
-                sheet,
-                &[
-                    "序号",
-                    "表内序号",
-                    "项目编号",
-                    "检查项",
-                    "存在问题",
-                    "法律依据",
-                    "整改要求",
-                    "整改期限",
-                ],
-                &[6.0, 8.0, 10.0, 24.0, 40.0, 40.0, 30.0, 12.0],
-                &findings,
-            )?;
-        }
-    }
+    sheet.set_name(name)?;
+    table(sheet, &header, &widths[..header.len()], &findings)?;
     let rows: Vec<Vec<String>> = report
         .rows
         .iter()
-        .map(|row| {
-            vec![
-                row.no.clone(),
-                row.id.clone(),
-                row.question.to_string(),
-                row.title.clone(),
-                row.severity_label.clone(),
-                row.content.clone(),
-                row.outcome_label.clone(),
-                row.note.clone(),
-            ]
-        })
+        .map(|row| row.row.cells(&row.outcome_label, &row.note))
         .collect();
     let sheet = workbook.add_worksheet();
     sheet.set_name("全部结果")?;
     table(
         sheet,
-        &[
-            "序号",
-            "项目编号",
-            "问题序号",
-            "检查项",
-            "项目类别",
-            "内容",
-            "结果",
-            "说明",
-        ],
-        &[7.0, 10.0, 8.0, 24.0, 8.0, 50.0, 10.0, 40.0],
+        &Columns::header(report.identity.audience),
+        &Columns::WIDTHS,
         &rows,
     )?;
     workbook.save_to_buffer()
