@@ -190,8 +190,9 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// Widths of the item table's columns, in characters of the default font.
-    pub const WIDTHS: [f64; 10] = [7.0, 10.0, 8.0, 22.0, 8.0, 50.0, 34.0, 34.0, 12.0, 40.0];
+    /// Widths of the item table's columns, in characters of the default font; the first is
+    /// wide enough for the identity block's labels above the table.
+    pub const WIDTHS: [f64; 10] = [16.0, 10.0, 8.0, 22.0, 8.0, 50.0, 34.0, 34.0, 12.0, 40.0];
 
     /// The header row of a sheet's item table, the columns of [`Row::cells`].
     pub fn header(audience: Audience) -> [&'static str; 10] {
