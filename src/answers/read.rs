@@ -52,7 +52,8 @@ fn one_problem(file: &str, line: usize, column: usize, message: String, help: &s
     )
 }
 
-const WRONG_TYPE_HELP: &str = "give the answer sheet `checkgen answers` wrote (.xlsx, .csv or .yaml), filled in; a filled PDF form is read only when written with fields";
+const WRONG_TYPE_HELP: &str =
+    "give the answer sheet `checkgen answers` wrote (.xlsx, .csv or .yaml), filled in";
 
 /// Reads the filled sheet `bytes` of the file `file` (its extension picks CSV or YAML for a
 /// text file; a workbook and a PDF are known by their first bytes).
