@@ -499,8 +499,11 @@ fn bad_sheets_get_precise_errors() {
     std::fs::write(dir.path().join("ok.yaml"), &blank).unwrap();
     let output = checkgen_in(dir.path(), &["assess", "ok.yaml", "--sector", "ecommerce"]);
     assert_eq!(code(&output), 1);
+    let sectors_line = line_of(&blank, "sectors:");
     assert!(
-        stderr(&output).contains("the sheet is for sector telecom, not ecommerce"),
+        stderr(&output).contains(&format!(
+            "ok.yaml:{sectors_line}:10: the sheet is for sector telecom, not ecommerce"
+        )),
         "{}",
         stderr(&output)
     );

@@ -283,8 +283,8 @@ pub fn rows(view: &ChecklistView) -> Vec<Row> {
     rows
 }
 
-/// Labels of the identity block, as the sheets print them.
-pub(crate) mod label {
+/// Labels of the identity block, as the sheets print them; [`Filled::at`] takes them too.
+pub mod label {
     pub const LAYOUT: &str = "答题表格式";
     pub const TITLE: &str = "表格名称";
     pub const AUDIENCE: &str = "表格类型";

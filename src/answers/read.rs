@@ -18,6 +18,31 @@ pub struct Filled {
     pub file: String,
     pub identity: Identity,
     pub rows: Vec<FilledRow>,
+    /// Where each identity field is, by its [`label`].
+    identity_at: HashMap<&'static str, Location>,
+}
+
+/// The identity fields a problem can point at, with their YAML keys.
+const IDENTITY_FIELDS: [(&str, &str); 8] = [
+    (label::LAYOUT, "layout"),
+    (label::TITLE, "title"),
+    (label::AUDIENCE, "audience"),
+    (label::SECTORS, "sectors"),
+    (label::LEVEL, "level"),
+    (label::AUTHORITY, "authority"),
+    (label::PROFILE, "profile"),
+    (label::RULES, "rules_version"),
+];
+
+impl Filled {
+    /// Where the identity field `label` (one of [`label`]) is: its value's cell, or its YAML
+    /// key's line; the file's start when the sheet lacks it.
+    pub fn at(&self, label: &str) -> Location {
+        self.identity_at
+            .get(label)
+            .cloned()
+            .unwrap_or_else(|| Location::new(&self.file, 1, 1))
+    }
 }
 
 /// One row of a filled sheet.
@@ -197,6 +222,15 @@ fn from_grid(file: &str, grid: Grid) -> Result<Filled> {
         .map(|(row, cells)| (*row, cell(cells, 0), cell(cells, 1)))
         .collect();
     let identity = identity(file, &block)?;
+    let identity_at = IDENTITY_FIELDS
+        .iter()
+        .filter_map(|(label, _)| {
+            block
+                .iter()
+                .find(|(_, l, _)| l == label)
+                .map(|(row, _, _)| (*label, Location::new(file, *row, 2)))
+        })
+        .collect();
     let (header_row, header) = &grid[header_at];
     let columns = Columns::of(identity.audience);
     let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.trim()));
@@ -268,6 +302,7 @@ fn from_grid(file: &str, grid: Grid) -> Result<Filled> {
         file: file.to_string(),
         identity,
         rows,
+        identity_at,
     })
 }
 
@@ -424,8 +459,16 @@ fn from_yaml(file: &str, text: &str) -> Result<Filled> {
         })
         .collect();
     let text = |value: Option<String>| value.unwrap_or_default().trim().to_string();
+    let identity_at = IDENTITY_FIELDS
+        .iter()
+        .map(|(label, key)| {
+            let (line, column) = document.get(key);
+            (*label, Location::new(file, line, column))
+        })
+        .collect();
     Ok(Filled {
         file: file.to_string(),
+        identity_at,
         identity: Identity {
             layout: sheet.layout,
             title: sheet.title,

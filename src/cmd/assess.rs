@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use checkgen::answers::{self, Filled, Identity};
+use checkgen::answers::{self, label, Filled, Identity};
 use checkgen::assess::{self, Report, ReportFormat};
 use checkgen::rules::{self, Audience, RuleSet};
 use checkgen::select::Selection;
 use checkgen::view::{Meta, OrgView};
-use checkgen::{input, output, profile, template, Error, Location, Problem, Result};
+use checkgen::{input, output, profile, template, Error, Problem, Result};
 
 use super::args::{info, json_document, print, read_json_document, warn, AudienceArg, RuleDirs};
 use super::clock::Clock;
@@ -50,11 +50,11 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-/// A problem with the sheet's identity, pointed at its file.
-fn identity_problem(filled: &Filled, message: String, help: &str) -> Error {
+/// A problem with the identity field `field` (one of [`label`]) of the sheet.
+fn identity_problem(filled: &Filled, field: &str, message: String, help: &str) -> Error {
     Error::Sheet {
         file: filled.file.clone(),
-        problems: vec![Problem::new(Location::new(&filled.file, 1, 1), message).with_help(help)],
+        problems: vec![Problem::new(filled.at(field), message).with_help(help)],
     }
 }
 
@@ -62,15 +62,17 @@ fn identity_problem(filled: &Filled, message: String, help: &str) -> Error {
 fn check_expected(args: &Args, filled: &Filled) -> Result<()> {
     let identity = &filled.identity;
     let help = "assess the sheet made for this form, or leave the flag out to assess the sheet for the form it names";
-    let mismatch = |what: &str, sheet: String, asked: String| {
+    let mismatch = |field: &str, what: &str, sheet: String, asked: String| {
         identity_problem(
             filled,
+            field,
             format!("the sheet is for {what} {sheet}, not {asked} as asked"),
             help,
         )
     };
     if !args.sector.is_empty() && args.sector != identity.sectors {
         return Err(mismatch(
+            label::SECTORS,
             "sector",
             identity.sectors.join(","),
             args.sector.join(","),
@@ -79,6 +81,7 @@ fn check_expected(args: &Args, filled: &Filled) -> Result<()> {
     if let Some(audience) = args.audience.map(Audience::from) {
         if audience != identity.audience {
             return Err(mismatch(
+                label::AUDIENCE,
                 "audience",
                 identity.audience.id().into(),
                 audience.id().into(),
@@ -87,11 +90,17 @@ fn check_expected(args: &Args, filled: &Filled) -> Result<()> {
     }
     let show = |level: Option<u8>| level.map_or("no level".into(), |l| format!("level {l}"));
     if args.level.is_some() && args.level != identity.level {
-        return Err(mismatch("", show(identity.level), show(args.level)));
+        return Err(mismatch(
+            label::LEVEL,
+            "",
+            show(identity.level),
+            show(args.level),
+        ));
     }
     if args.authority.is_some() && args.authority != identity.authority {
         let show = |a: &Option<String>| a.clone().unwrap_or_else(|| "no authority".into());
         return Err(mismatch(
+            label::AUTHORITY,
             "authority",
             show(&identity.authority),
             show(&args.authority),
@@ -103,26 +112,35 @@ fn check_expected(args: &Args, filled: &Filled) -> Result<()> {
 /// The selection the sheet's identity names, with the profile given when it names one.
 fn selection(args: &Args, set: &RuleSet, filled: &Filled) -> Result<Selection> {
     let identity: &Identity = &filled.identity;
-    let as_sheet_problem = |err: Error| {
-        identity_problem(filled, err.to_string(), "the sheet names a form these rules cannot make: write a fresh sheet with `checkgen answers`")
+    let as_sheet_problem = |field: &'static str| {
+        move |err: Error| {
+            identity_problem(
+                filled,
+                field,
+                err.to_string(),
+                "the sheet names a form these rules cannot make: write a fresh sheet with `checkgen answers`",
+            )
+        }
     };
     let selection = Selection::new(set, &identity.sectors, identity.audience, identity.level)
-        .map_err(as_sheet_problem)?;
+        .map_err(as_sheet_problem(label::SECTORS))?;
     let selection = match &identity.authority {
         Some(id) => selection
             .with_authority(set, id)
-            .map_err(as_sheet_problem)?,
+            .map_err(as_sheet_problem(label::AUTHORITY))?,
         None => selection,
     };
     match (&identity.profile, &args.profile) {
         (None, None) => Ok(selection),
         (Some(named), None) => Err(identity_problem(
             filled,
+            label::PROFILE,
             format!("the sheet was made for the profile `{named}`"),
             "give that profile with --profile, so the same items are expected",
         )),
         (None, Some(path)) => Err(identity_problem(
             filled,
+            label::PROFILE,
             format!(
                 "the sheet was made without a profile, but --profile {} was given",
                 path.display()
@@ -135,6 +153,7 @@ fn selection(args: &Args, set: &RuleSet, filled: &Filled) -> Result<Selection> {
             if given != *named {
                 return Err(identity_problem(
                     filled,
+                    label::PROFILE,
                     format!(
                         "the sheet was made for the profile `{named}`; {} is `{given}`",
                         path.display()
