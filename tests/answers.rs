@@ -650,3 +650,38 @@ fn the_report_template_can_be_replaced() {
         "# 本单位差距报告\n\n得分 50.0；1.1 部分符合\n"
     );
 }
+
+/// Every form `generate --all` makes, answered 不符合 throughout, gives a report that prints
+/// every row's rule text and nothing a reviewer wrote.
+#[test]
+fn no_report_carries_reviewer_wording() {
+    use checkgen::answers::{self, SheetFormat};
+    use checkgen::{assess, generate, rules, template, view::Meta};
+    let set = rules::load_checked(&[]).expect("the shipped rules validate");
+    let tera = template::tera(None).unwrap();
+    let meta = Meta::new(1_795_392_000, Some(1_795_392_000));
+    let jobs = generate::all_jobs(&set);
+    assert!(jobs.len() > set.sectors.len() * 2, "{} forms", jobs.len());
+    for job in &jobs {
+        let sheet = answers::sheet(&set, job);
+        let yaml = String::from_utf8(answers::write(&sheet, SheetFormat::Yaml).unwrap()).unwrap();
+        let filled = yaml.replace("    result: \"\"", "    result: \"不符合\"");
+        let file = format!("{}.yaml", job.selection.file_stem());
+        let filled = answers::read(&file, filled.as_bytes()).unwrap();
+        let view = answers::form_view(&set, &job.selection, job.org.clone());
+        let report = assess::assess(&set, &view, &filled).unwrap();
+        assert_eq!(report.findings.len(), sheet.rows.len(), "{file}");
+        let text = assess::markdown(&report, &tera, &meta).unwrap();
+        for phrase in [
+            "未经核实",
+            "未核实",
+            "推定",
+            "2014年时",
+            "转载",
+            "顺延",
+            "2016年文本",
+        ] {
+            assert!(!text.contains(phrase), "{file}: “{phrase}” is printed");
+        }
+    }
+}

@@ -17,7 +17,7 @@ use crate::error::{Error, Location, Problem, Result};
 use crate::rules::{Audience, RuleSet, Severity};
 use crate::view::{ChecklistView, ItemView};
 
-pub use write::{write, ReportFormat};
+pub use write::{markdown, write, ReportFormat};
 
 /// The scoring rule, printed in every report.
 pub const SCORING_RULE: &str = "得分 = Σ（权重 × 分值）÷ Σ 权重 × 100。分值：符合 1，部分符合 0.5，不符合 0；不适用和未填写的行不计分。权重：关键项 3，一般项 2，提示项 1。";
