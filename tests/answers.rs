@@ -514,6 +514,15 @@ fn bad_sheets_get_precise_errors() {
     assert_eq!(code(&output), 1);
     assert!(stderr(&output).contains("audience enterprise, not regulator"));
 
+    // The report over the sheet itself: usage, exit 2, the sheet kept.
+    let output = checkgen_in(dir.path(), &["assess", "ok.yaml", "-o", "./ok.yaml"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("would overwrite it"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("ok.yaml")).unwrap(),
+        blank
+    );
+
     // A report format that cannot be told: usage, exit 2.
     let output = checkgen_in(dir.path(), &["assess", "ok.yaml", "-o", "r.docx"]);
     assert_eq!(code(&output), 2);

@@ -169,6 +169,17 @@ fn selection(args: &Args, set: &RuleSet, filled: &Filled) -> Result<Selection> {
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut outputs = Vec::new();
     for path in &args.output {
+        let inputs = std::iter::once(&args.input).chain(&args.previous);
+        if let Some(input) = inputs.into_iter().find(|i| output::same_file(i, path)) {
+            return Err(Error::usage(
+                format!(
+                    "the output {} is the input {} itself; writing the report would overwrite it",
+                    path.display(),
+                    input.display()
+                ),
+                "name another output with -o",
+            ));
+        }
         let format = if path.as_os_str() == "-" {
             ReportFormat::Markdown
         } else {
@@ -211,6 +222,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let view = answers::form_view(&set, &selection, org);
     let mut report = assess::assess(&set, &view, &filled)?;
     if let Some(previous) = &previous {
+        let (was, now) = (&previous.identity, &filled.identity);
+        if (&was.sectors, was.audience, &was.authority)
+            != (&now.sectors, now.audience, &now.authority)
+        {
+            warn(&format!(
+                "{}: the previous round was a {} for {}; this sheet is a {} for {}: rows are compared by their ids",
+                args.previous.as_ref().map_or(String::new(), |p| p.display().to_string()),
+                was.audience.form_name(),
+                was.sectors.join(","),
+                now.audience.form_name(),
+                now.sectors.join(","),
+            ));
+        }
         report.comparison = Some(assess::compare(&report, previous));
     }
     if filled.identity.rules_version != report.rules_version {
