@@ -232,9 +232,10 @@ def make_inputs(binary: Path, work: Path, args) -> list[Input]:
     all_dir = work / "all"
     log("checkgen generate --all --format md")
     run_checked([b, "generate", "--all", "--format", "md", "--out", str(all_dir)], "checkgen generate --all")
-    regs = sorted(all_dir.glob("*-regulator.md"))
+    # One inspection form per (sector, authority): telecom-regulator-public_security.md.
+    regs = sorted(all_dir.glob("*-regulator*.md"))
     if not regs:
-        raise BenchError(f"`checkgen generate --all` wrote no *-regulator.md into {all_dir}")
+        raise BenchError(f"`checkgen generate --all` wrote no *-regulator*.md into {all_dir}")
     scored = [(md_stats(p.read_text()), p) for p in regs]
     stats, reg = max(scored, key=lambda sp: (sp[0].rows, sp[1].stat().st_size, sp[1].name))
     inputs = [Input("regulator", reg, f"`checkgen generate --all --format md` → `{reg.name}` "
