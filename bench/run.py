@@ -260,7 +260,10 @@ def make_inputs(binary: Path, work: Path, args) -> list[Input]:
         if len(mds) != 1:
             raise BenchError(f"`checkgen generate --sector {combo}` wrote {len(mds)} Markdown files")
         st = md_stats(mds[0].read_text())
-        score = (abs(st.item_rows - args.target_rows), combo.count(","), combo)
+        # A form of a handful of items (the classified-systems form has four) is no checklist
+        # of the size meant: it counts only when nothing comes within half the target.
+        too_small = st.item_rows < args.target_rows / 2
+        score = (too_small, abs(st.item_rows - args.target_rows), combo.count(","), combo)
         if best is None or score < best[0]:
             best = (score, combo, mds[0], st)
     _, combo, ent, st = best
