@@ -7,6 +7,7 @@
 //! Coordinates are PDF points (1/72 in) with the origin at the **top-left** corner of the page
 //! and `y` growing downwards, the way a reader scans a form; the writer flips them.
 
+mod cache;
 mod inline;
 mod linebreak;
 mod page;
