@@ -9,8 +9,9 @@
 //! [`MAX_BYTES`], so a long run holds a bounded amount whatever its input.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use super::inline::{Inline, Style};
 use super::linebreak::{Line, Shaped};
@@ -72,7 +73,9 @@ struct Key {
 
 #[derive(Default)]
 struct Cache {
-    cells: HashMap<Key, Rc<Cell>>,
+    /// Hashed with FxHash: the keys are our own text, and SipHash's protection against
+    /// chosen collisions would cost more than the shaping it saves on short cells.
+    cells: FxHashMap<Key, Rc<Cell>>,
     bytes: usize,
 }
 
