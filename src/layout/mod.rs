@@ -260,22 +260,50 @@ pub fn markdown_options() -> Options {
 /// Never panics on any input.
 pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Document {
     match options.orientation {
-        Orientation::Portrait => run(fonts, markdown, false, false).0,
-        Orientation::Landscape => run(fonts, markdown, true, false).0,
+        Orientation::Portrait => run(fonts, markdown, events(markdown), false, false).0,
+        Orientation::Landscape => run(fonts, markdown, events(markdown), true, false).0,
         // Portrait first, given up at the first wide table or redone when a table's columns
-        // did not fit. A form's first table comes early, so a landscape form wastes little.
-        Orientation::Auto => match run(fonts, markdown, false, true) {
-            (_, true) => run(fonts, markdown, true, false).0,
-            (document, false) => document,
-        },
+        // did not fit. A form's first table comes early, so a landscape form wastes little:
+        // the events read before giving up are kept and replayed, so the document is not
+        // parsed twice (pulldown-cmark's first pass reads all of it).
+        Orientation::Auto => {
+            let mut parser = events(markdown);
+            let mut seen = Vec::new();
+            let recorder = parser.by_ref().inspect(|event| {
+                if seen.len() < REPLAYED_EVENTS {
+                    seen.push(event.clone());
+                }
+            });
+            let (document, wide) = run(fonts, markdown, recorder, false, true);
+            if !wide {
+                return document;
+            }
+            if seen.len() < REPLAYED_EVENTS {
+                run(fonts, markdown, seen.into_iter().chain(parser), true, false).0
+            } else {
+                run(fonts, markdown, events(markdown), true, false).0
+            }
+        }
     }
+}
+
+/// How many events of a portrait attempt are kept for the landscape run; past that the
+/// document is parsed again (a table too wide for portrait found late in a long document).
+const REPLAYED_EVENTS: usize = 4096;
+
+/// The Markdown's events with their source ranges.
+fn events(
+    markdown: &str,
+) -> pulldown_cmark::OffsetIter<'_, pulldown_cmark::DefaultBrokenLinkCallback> {
+    Parser::new_ext(markdown, markdown_options()).into_offset_iter()
 }
 
 /// Lays out once; the flag says some table did not fit across the page (or, with
 /// `give_up_at_wide_table`, that a table has [`style::LANDSCAPE_COLUMNS`] or more columns).
-fn run(
-    fonts: &FontSet,
-    markdown: &str,
+fn run<'a>(
+    fonts: &'a FontSet,
+    markdown: &'a str,
+    events: impl Iterator<Item = (pulldown_cmark::Event<'a>, std::ops::Range<usize>)>,
     landscape: bool,
     give_up_at_wide_table: bool,
 ) -> (Document, bool) {
@@ -284,8 +312,7 @@ fn run(
     } else {
         (A4_WIDTH, A4_HEIGHT)
     };
-    let parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
-    let writer = walker::LayoutWriter::new(parser, markdown, fonts, width, height);
+    let writer = walker::LayoutWriter::new(events, markdown, fonts, width, height);
     if give_up_at_wide_table {
         writer.give_up_at_wide_table().run()
     } else {
