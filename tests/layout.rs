@@ -21,7 +21,9 @@ fn dump(document: &Document) -> String {
         .unwrap();
         for (at, item) in &page.items {
             match item {
-                Item::Text { text, font, size } => {
+                Item::Text {
+                    text, font, size, ..
+                } => {
                     let face = match font {
                         FontId::Regular => "R",
                         FontId::Bold => "B",

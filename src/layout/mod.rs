@@ -12,6 +12,7 @@ mod linebreak;
 mod page;
 #[cfg(test)]
 mod proptests;
+mod structure;
 mod style;
 mod table;
 mod walker;
@@ -76,6 +77,8 @@ pub enum Item {
         font: FontId,
         /// Font size in points.
         size: f32,
+        /// Where the run stands in the document's logical structure.
+        tag: Tag,
     },
     /// A straight stroked line from the anchor to `to`.
     Line {
@@ -97,6 +100,59 @@ pub enum Item {
         /// Stroke width and grey level, if stroked.
         stroke: Option<(f32, f32)>,
     },
+}
+
+/// Where a text run stands in the document's logical structure: the tagged PDF's structure
+/// tree is built from these. Lines and rectangles (rules, cell grounds, the drawn result boxes)
+/// have no tag: they are decoration, and the writer marks them as artifacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tag {
+    /// Page furniture, not content: the footer, a table header repeated on a new page.
+    #[default]
+    Artifact,
+    /// Content of the element at this index of [`Document::structure`].
+    Element(usize),
+}
+
+/// What a structure element is; each maps to one standard PDF structure type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A heading of level 1–6.
+    Heading(u8),
+    /// A paragraph (also raw HTML shown as text, and a list marker on a line of its own).
+    Paragraph,
+    /// A code block.
+    Code,
+    /// A list.
+    List,
+    /// One item of a list.
+    ListItem,
+    /// A block quote.
+    Quote,
+    /// A footnote, at the end of the document.
+    Note,
+    /// A table.
+    Table,
+    /// The table's header row group.
+    TableHead,
+    /// The table's body row group.
+    TableBody,
+    /// A table row.
+    Row,
+    /// A header cell (a column heading).
+    HeaderCell,
+    /// A body cell.
+    Cell,
+}
+
+/// One element of the document's structure, in document order (a parent comes before its
+/// children, and siblings in reading order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Element {
+    /// What it is.
+    pub role: Role,
+    /// The enclosing element; `None` for a child of the document itself.
+    pub parent: Option<usize>,
 }
 
 /// One laid-out page.
@@ -239,6 +295,8 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     /// Problems worth telling the user about.
     pub warnings: Vec<Warning>,
+    /// The logical structure, in document order; text items point into it by [`Tag`].
+    pub structure: Vec<Element>,
 }
 
 /// Markdown extensions: GFM tables, strikethrough and task lists (the forms use them),

@@ -14,13 +14,14 @@ use pulldown_cmark::{
 use super::inline::{Inline, Style};
 use super::linebreak::{break_lines, emit_line, text_width, Frag, Line, Missing};
 use super::page::{Block, PageBuilder};
+use super::structure::Structure;
 use super::style::{
     BLOCK_GAP, BODY_LEADING, BODY_SIZE, CODE_FILL, CODE_SIZE, HEADING_ABOVE, HEADING_BELOW,
     HEADING_LEADING, HEADING_SIZES, KEEP_WITH_NEXT_MIN, LANDSCAPE_COLUMNS, LIST_INDENT,
     MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
 };
 use super::table::{self, TableState};
-use super::{Document, Item, NotLaidOut, Point, Warning};
+use super::{Document, Item, NotLaidOut, Point, Role, Warning};
 use crate::fonts::{FontId, FontSet};
 
 /// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
@@ -88,6 +89,8 @@ pub struct LayoutWriter<'a, I> {
     footnote_order: Vec<String>,
     /// Footnote definitions, held back to be laid out at the end of the document.
     footnotes: Vec<(String, Held<'a>)>,
+    /// The logical structure so far.
+    structure: Structure,
 }
 
 impl<'a, I> LayoutWriter<'a, I>
@@ -118,6 +121,7 @@ where
             not_laid_out: Vec::new(),
             footnote_order: Vec::new(),
             footnotes: Vec::new(),
+            structure: Structure::default(),
         }
     }
 
@@ -169,6 +173,7 @@ where
                 pages,
                 outline,
                 warnings,
+                structure: self.structure.finish(),
             },
             self.overflow,
         )
@@ -270,6 +275,7 @@ where
             Tag::Heading { level, .. } => self.begin(BlockKind::Heading(heading_number(level))),
             Tag::BlockQuote(kind) => {
                 self.flush();
+                self.structure.open(Role::Quote);
                 self.quote_depth += 1;
                 if self.quote_depth <= MAX_QUOTE_DEPTH {
                     let x = self.indent() - QUOTE_INDENT + 2.0;
@@ -290,10 +296,12 @@ where
             Tag::HtmlBlock => self.begin(BlockKind::Html),
             Tag::List(start) => {
                 self.flush();
+                self.structure.open(Role::List);
                 self.list_stack.push(ListState { next: start });
             }
             Tag::Item => {
                 self.flush();
+                self.structure.open(Role::ListItem);
                 let depth = self.list_stack.len();
                 let marker = match self.list_stack.last_mut() {
                     Some(ListState { next: Some(n) }) => {
@@ -308,6 +316,7 @@ where
             Tag::FootnoteDefinition(label) => {
                 // Laid out like a list item whose marker is the note's number.
                 self.flush();
+                self.structure.open(Role::Note);
                 let number = self.footnote_number(&label);
                 self.list_stack.push(ListState { next: None });
                 self.marker = Some(format!("[{number}]"));
@@ -377,12 +386,14 @@ where
                 if self.quote_depth <= MAX_QUOTE_DEPTH {
                     self.page.close_quote();
                 }
+                self.structure.close(Role::Quote);
                 self.quote_depth = self.quote_depth.saturating_sub(1);
                 self.page.gap(BLOCK_GAP);
             }
             TagEnd::List(_) => {
                 self.flush();
                 self.draw_pending_marker();
+                self.structure.close(Role::List);
                 self.list_stack.pop();
                 if self.list_stack.is_empty() {
                     self.page.gap(BLOCK_GAP);
@@ -391,10 +402,12 @@ where
             TagEnd::Item => {
                 self.flush();
                 self.draw_pending_marker();
+                self.structure.close(Role::ListItem);
             }
             TagEnd::FootnoteDefinition => {
                 self.flush();
                 self.draw_pending_marker();
+                self.structure.close(Role::Note);
                 self.list_stack.pop();
                 self.page.gap(BLOCK_GAP / 3.0);
             }
@@ -413,6 +426,7 @@ where
                         table,
                         x,
                         width,
+                        &mut self.structure,
                         &mut self.missing,
                     );
                     self.page.gap(BLOCK_GAP * 1.5);
@@ -605,7 +619,7 @@ where
                 if inline.is_blank() && self.marker.is_none() {
                     return;
                 }
-                self.paragraph(&inline, BODY_SIZE, None);
+                self.paragraph(&inline, BODY_SIZE, None, Role::Paragraph);
                 self.page.gap(if self.list_stack.is_empty() {
                     BLOCK_GAP
                 } else {
@@ -613,15 +627,16 @@ where
                 });
             }
             BlockKind::Code => {
-                self.paragraph(&inline, CODE_SIZE, Some(CODE_FILL));
+                self.paragraph(&inline, CODE_SIZE, Some(CODE_FILL), Role::Code);
                 self.page.gap(BLOCK_GAP);
             }
         }
     }
 
     /// Places a paragraph line by line (so it can continue on the next page), with the pending
-    /// list marker on its first line and an optional background.
-    fn paragraph(&mut self, inline: &Inline, size: f32, fill: Option<f32>) {
+    /// list marker on its first line and an optional background, as a new element of `role`.
+    fn paragraph(&mut self, inline: &Inline, size: f32, fill: Option<f32>, role: Role) {
+        let tag = super::Tag::Element(self.structure.leaf(role));
         let (x, width) = self.column();
         let pad = if fill.is_some() { 4.0 } else { 0.0 };
         let line_height = size * BODY_LEADING;
@@ -647,13 +662,14 @@ where
             }
             let baseline = top + (line_height - size) / 2.0 + size * 0.88;
             if let Some(marker) = self.marker.take() {
-                self.marker_items(&marker, x, baseline, size, &mut block);
+                self.marker_items(&marker, x, baseline, size, tag, &mut block);
             }
             emit_line(
                 self.fonts,
                 line,
                 Point::new(x + pad, baseline),
                 size,
+                tag,
                 &mut block.items,
                 &mut self.missing,
             );
@@ -662,7 +678,15 @@ where
     }
 
     /// Draws a list marker right-aligned just left of `x`.
-    fn marker_items(&mut self, marker: &str, x: f32, baseline: f32, size: f32, block: &mut Block) {
+    fn marker_items(
+        &mut self,
+        marker: &str,
+        x: f32,
+        baseline: f32,
+        size: f32,
+        tag: super::Tag,
+        block: &mut Block,
+    ) {
         let width = text_width(self.fonts, FontId::Regular, marker, size);
         let line = Line {
             frags: vec![Frag {
@@ -680,6 +704,7 @@ where
             &line,
             at,
             size,
+            tag,
             &mut block.items,
             &mut self.missing,
         );
@@ -689,7 +714,7 @@ where
     /// gets a line of its own.
     fn draw_pending_marker(&mut self) {
         if self.marker.is_some() {
-            self.paragraph(&Inline::default(), BODY_SIZE, None);
+            self.paragraph(&Inline::default(), BODY_SIZE, None, Role::Paragraph);
         }
     }
 
@@ -701,6 +726,7 @@ where
         let line_height = size * HEADING_LEADING;
         let (x, width) = self.column();
         let lines = break_lines(self.fonts, inline, size, width);
+        let tag = super::Tag::Element(self.structure.leaf(Role::Heading(level.clamp(1, 6))));
         let title: String = inline
             .text
             .chars()
@@ -724,6 +750,7 @@ where
                     line,
                     Point::new(x + offset, baseline),
                     size,
+                    tag,
                     &mut block.items,
                     &mut self.missing,
                 );

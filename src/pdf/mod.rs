@@ -16,6 +16,7 @@ mod embed;
 mod finish;
 mod objects;
 mod sfnt;
+mod tags;
 
 use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};
@@ -112,7 +113,7 @@ pub enum Error {
 pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Error> {
     let fonts = FontSet::get()?;
     let subsets = embed::plan(fonts, &document.pages)?;
-    let doc = objects::document(&options.title, &document.pages, fonts, &subsets)?;
+    let mut doc = objects::document(&options.title, &document.pages, fonts, &subsets)?;
     // Embedded uncompressed (see `finish`): TrueType outlines are dense, and deflate took only
     // a sixth off them (150 of 183 KiB for a 17-page checklist) for a sixth of the render.
     let programs = subsets
@@ -120,11 +121,17 @@ pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Err
         .map(|subset| subset.program(fonts))
         .collect::<Result<Vec<_>, Error>>()?;
     let mut deflater = Deflater::new();
+    let mut owners = Vec::with_capacity(document.pages.len());
     let contents = document
         .pages
         .iter()
-        .map(|page| deflater.deflate(&objects::content(page, &subsets)))
+        .map(|page| {
+            let (content, page_owners) = objects::content(page, &subsets, &document.structure);
+            owners.push(page_owners);
+            deflater.deflate(&content)
+        })
         .collect::<Result<Vec<_>, Error>>()?;
+    tags::write_tree(&mut doc, &document.structure, &owners)?;
     let bytes = finish::finish(
         doc,
         options,
