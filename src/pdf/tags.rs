@@ -140,6 +140,15 @@ pub fn write_tree(
             }
         }
     }
+    // A row keeps all its cells, the empty ones (blank answer columns) too, so that every
+    // row has as many cells as the header.
+    for (index, element) in structure.iter().enumerate() {
+        if matches!(element.role, Role::Cell | Role::HeaderCell) {
+            if let Some(parent) = element.parent {
+                alive[index] |= alive[parent];
+            }
+        }
+    }
     let root = doc.new_object_id();
     let top = doc.new_object_id();
     let ids: Vec<Option<ObjectId>> = alive
