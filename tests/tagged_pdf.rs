@@ -251,7 +251,7 @@ fn the_structure_tree_covers_every_marked_sequence_once() {
     let doc = Document::load_mem(&pdf).expect("lopdf parses the PDF");
     let catalog = doc.catalog().unwrap();
     let mark_info = dict(&doc, catalog.get(b"MarkInfo").unwrap());
-    assert_eq!(mark_info.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    assert!(mark_info.get(b"Marked").unwrap().as_bool().unwrap());
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"zh-CN");
     let tree = Tree::walk(&doc);
     assert_eq!(tree.order[0].1, "Document");
