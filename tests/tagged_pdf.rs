@@ -166,11 +166,24 @@ impl<'a> Tree<'a> {
 
     fn element(&mut self, id: ObjectId, depth: usize) {
         let dict = self.doc.get_dictionary(id).unwrap();
-        assert_eq!(dict.get(b"Type").unwrap().as_name().unwrap(), b"StructElem");
+        if let Ok(kind) = dict.get(b"Type") {
+            assert_eq!(kind.as_name().unwrap(), b"StructElem");
+        }
         let kind = String::from_utf8(dict.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap();
         self.order.push((depth, kind, id));
-        for kid in dict.get(b"K").unwrap().as_array().unwrap() {
+        // `/K`: one kid or an array of them; a bare MCID is on the element's `/Pg`.
+        let kids = match dict.get(b"K").unwrap() {
+            Object::Array(kids) => kids.clone(),
+            kid => vec![kid.clone()],
+        };
+        let page = dict.get(b"Pg").and_then(Object::as_reference).ok();
+        for kid in &kids {
             match kid {
+                Object::Integer(mcid) => {
+                    let page = page.expect("a bare MCID needs the element's /Pg");
+                    let before = self.owners.insert((page, *mcid), id);
+                    assert!(before.is_none(), "MCID {mcid} owned twice");
+                }
                 Object::Reference(child) => {
                     let parent = self
                         .doc
@@ -245,8 +258,8 @@ fn the_structure_tree_covers_every_marked_sequence_once() {
     );
     let pdf = render(&markdown);
     assert!(
-        pdf.starts_with(b"%PDF-1.4\n"),
-        "version 1.4: tagging needs it"
+        pdf.starts_with(b"%PDF-1.5\n"),
+        "1.5: the structure tree is packed in object streams"
     );
     let doc = Document::load_mem(&pdf).expect("lopdf parses the PDF");
     let catalog = doc.catalog().unwrap();
@@ -358,5 +371,5 @@ fn pdfinfo_says_tagged() {
             .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
         "{info}"
     );
-    assert!(info.contains("PDF version:     1.4"), "{info}");
+    assert!(info.contains("PDF version:     1.5"), "{info}");
 }

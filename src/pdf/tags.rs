@@ -13,9 +13,9 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId};
 use super::Error;
 use crate::layout::{Element, Item, Role, Tag};
 
-/// The PDF version the file declares: marked content, the structure tree and `/Lang` need
-/// 1.4 (`/MarkInfo` and `/Lang` came with it), and nothing in the file needs more.
-pub const VERSION: &str = "1.4";
+/// The PDF version the file declares: the structure tree, `/MarkInfo` and `/Lang` need 1.4,
+/// and the object and cross-reference streams the tree is packed in (see `finish`) 1.5.
+pub const VERSION: &str = "1.5";
 
 /// What the items being written belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -170,26 +170,45 @@ pub fn write_tree(
     for (index, element) in structure.iter().enumerate() {
         let Some(id) = ids[index] else { continue };
         let parent = element.parent.and_then(|p| ids[p]).unwrap_or(top);
-        let mut k: Vec<Object> = content[index]
-            .iter()
-            .map(|&(page, mcid)| {
-                Object::Dictionary(Dictionary::from_iter(vec![
-                    ("Type", Object::Name(b"MCR".to_vec())),
-                    ("Pg", Object::Reference(page_ids[page])),
-                    ("MCID", Object::Integer(mcid as i64)),
-                ]))
-            })
-            .collect();
-        k.append(&mut kids[index]);
         let mut dict = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"StructElem".to_vec())),
             (
                 "S",
                 Object::Name(type_name(element.role).as_bytes().to_vec()),
             ),
             ("P", Object::Reference(parent)),
-            ("K", Object::Array(k)),
         ]);
+        // Most elements lie on one page: that page is the element's `/Pg` and its content is
+        // listed by bare MCIDs; content across pages is listed by marked-content references.
+        // (`/Type /StructElem` is optional and left out: a form has thousands of elements.)
+        let pages = content[index].iter().map(|&(page, _)| page);
+        let one_page = pages.clone().min() == pages.max();
+        let mut k: Vec<Object> = match content[index].first() {
+            Some(&(page, _)) if one_page => {
+                dict.set("Pg", Object::Reference(page_ids[page]));
+                content[index]
+                    .iter()
+                    .map(|&(_, mcid)| Object::Integer(mcid as i64))
+                    .collect()
+            }
+            _ => content[index]
+                .iter()
+                .map(|&(page, mcid)| {
+                    Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"MCR".to_vec())),
+                        ("Pg", Object::Reference(page_ids[page])),
+                        ("MCID", Object::Integer(mcid as i64)),
+                    ]))
+                })
+                .collect(),
+        };
+        k.append(&mut kids[index]);
+        dict.set(
+            "K",
+            match &k[..] {
+                [single @ Object::Integer(_)] => single.clone(),
+                _ => Object::Array(k),
+            },
+        );
         if element.role == Role::HeaderCell {
             dict.set(
                 "A",
