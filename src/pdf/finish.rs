@@ -15,6 +15,7 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, SaveOptions, Stream
 
 use super::deflate::Deflater;
 use super::embed::{self, Subset};
+use super::tags;
 use super::{Error, PdfOptions};
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
@@ -42,7 +43,9 @@ impl Fnv {
     }
 }
 
-/// Applies every touch and serializes the document.
+/// Applies every touch, adds the structure tree for the marked content `owners` (see
+/// [`tags::write_tree`]), and serializes the document.
+#[allow(clippy::too_many_arguments)]
 pub fn finish(
     mut doc: Document,
     options: &PdfOptions,
@@ -50,12 +53,15 @@ pub fn finish(
     fonts: &[Subset],
     programs: Vec<Vec<u8>>,
     contents: Vec<Vec<u8>>,
+    owners: &[Vec<usize>],
     deflater: &mut Deflater,
 ) -> Result<Vec<u8>, Error> {
     let pages = &document.pages;
     let outline = &document.outline;
     embed_programs(&mut doc, fonts, programs)?;
     tag_fonts(&mut doc, fonts);
+    // After the passes over every object above: the tree adds thousands.
+    tags::write_tree(&mut doc, &document.structure, owners)?;
     if let Ok(Object::Reference(old)) = doc.trailer.get(b"Info") {
         let old = *old;
         doc.objects.remove(&old);
@@ -110,16 +116,7 @@ pub fn finish(
         })
         .sum();
     let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + 4096);
-    // The structure tree is thousands of small dictionaries (one per table cell): packed into
-    // compressed object streams, with a cross-reference stream (PDF 1.5), they take a tenth
-    // of the room they take as plain objects.
-    let save = SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .max_objects_per_stream(500)
-        .compression_level(6)
-        .build();
-    doc.save_with_options(&mut bytes, save)
+    doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
     Ok(bytes)
 }

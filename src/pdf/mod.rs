@@ -113,7 +113,7 @@ pub enum Error {
 pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Error> {
     let fonts = FontSet::get()?;
     let subsets = embed::plan(fonts, &document.pages)?;
-    let mut doc = objects::document(&options.title, &document.pages, fonts, &subsets)?;
+    let doc = objects::document(&options.title, &document.pages, fonts, &subsets)?;
     // Embedded uncompressed (see `finish`): TrueType outlines are dense, and deflate took only
     // a sixth off them (150 of 183 KiB for a 17-page checklist) for a sixth of the render.
     let programs = subsets
@@ -131,7 +131,6 @@ pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Err
             deflater.deflate(&content)
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    tags::write_tree(&mut doc, &document.structure, &owners)?;
     let bytes = finish::finish(
         doc,
         options,
@@ -139,6 +138,7 @@ pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Err
         &subsets,
         programs,
         contents,
+        &owners,
         &mut deflater,
     )?;
     Ok(PdfOutput {

@@ -13,9 +13,9 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId};
 use super::Error;
 use crate::layout::{Element, Item, Role, Tag};
 
-/// The PDF version the file declares: the structure tree, `/MarkInfo` and `/Lang` need 1.4,
-/// and the object and cross-reference streams the tree is packed in (see `finish`) 1.5.
-pub const VERSION: &str = "1.5";
+/// The PDF version the file declares: marked content, the structure tree and `/Lang` need
+/// 1.4 (`/MarkInfo` and `/Lang` came with it), and nothing in the file needs more.
+pub const VERSION: &str = "1.4";
 
 /// What the items being written belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -205,7 +205,7 @@ pub fn write_tree(
         dict.set(
             "K",
             match &k[..] {
-                [single @ Object::Integer(_)] => single.clone(),
+                [single @ (Object::Integer(_) | Object::Reference(_))] => single.clone(),
                 _ => Object::Array(k),
             },
         );
