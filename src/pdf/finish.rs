@@ -11,7 +11,7 @@
 //!   printpdf's;
 //! - the remaining streams are compressed, once.
 
-use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, SaveOptions, Stream, StringFormat};
+use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::deflate::Deflater;
 use super::embed::{self, Subset};
