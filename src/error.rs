@@ -78,6 +78,17 @@ pub enum Error {
         problems: Vec<Problem>,
     },
 
+    /// An answer sheet (`assess`) that cannot be used: every problem at its row or line and
+    /// column, nothing assessed.
+    #[error("{} problem{} in the answer sheet {file}", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+    #[diagnostic(help(
+        "fix the cells listed above and run again; `checkgen answers` writes a fresh sheet for the same form"
+    ))]
+    Sheet {
+        file: String,
+        problems: Vec<Problem>,
+    },
+
     #[error("cannot read {}", path.display())]
     #[diagnostic(help("check that the path exists and is readable"))]
     Read {

@@ -13,12 +13,17 @@
 //! 6. [`render`]: Markdown → PDF: [`layout`] places everything on pages (fonts from
 //!    [`fonts`]), [`pdf`] writes them with the font subset and embedded.
 //!
+//! 7. The return path: [`answers`] writes a form's answer sheet (XLSX, CSV, YAML) and reads a
+//!    filled one back; [`assess`] scores it into a gap report or the draft 行政检查结果告知书.
+//!
 //! [`generate`] drives the steps for one form or a batch; [`issue`] issues one numbered form
 //! per enterprise of a [`roster`], in parallel, with a register; [`trace`] maps every seed
 //! sentence to the rules that quote it.
 
 #![forbid(unsafe_code)]
 
+pub mod answers;
+pub mod assess;
 pub(crate) mod bmp_table;
 pub mod credit_code;
 pub mod date;

@@ -369,7 +369,7 @@ fn read_xlsx(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
 
 /// A cell as text: numbers without a spurious `.0` (a level typed as 3 is stored as 3.0),
 /// dates as `YYYY-MM-DD`.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),

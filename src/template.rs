@@ -53,8 +53,19 @@ pub fn tera(overrides: Option<&Path>) -> Result<Tera> {
 
 /// Renders `view` with the template `name`.
 pub fn render(tera: &Tera, name: &str, view: &ChecklistView, meta: &Meta) -> Result<String> {
+    render_value(tera, name, "view", view, meta)
+}
+
+/// Renders `value`, seen by the template as `key` (a report is `report`), with `meta`.
+pub fn render_value<T: serde::Serialize>(
+    tera: &Tera,
+    name: &str,
+    key: &'static str,
+    value: &T,
+    meta: &Meta,
+) -> Result<String> {
     let mut context = Context::new();
-    context.insert("view", view);
+    context.insert(key, value);
     context.insert("meta", meta);
     context.insert("checkgen_version", &meta.checkgen_version);
     let mut out = Bounded {

@@ -117,6 +117,22 @@ impl Document {
     /// aliases that would repeat more than [`MAX_ALIAS_NODES`] nodes, and at a second
     /// document. An empty text is a document whose root is null.
     pub fn parse(text: &str) -> Result<Document, YamlError> {
+        // YAML counts a lone carriage return as a line break, every other reader of the file
+        // (and every other position checkgen prints) counts line feeds: refused, so that a
+        // line number means one thing.
+        if let Some(at) = text
+            .match_indices('\r')
+            .map(|(at, _)| at)
+            .find(|&at| text.as_bytes().get(at + 1) != Some(&b'\n'))
+        {
+            let before = &text[..at];
+            return Err(YamlError {
+                line: before.matches('\n').count() + 1,
+                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                message: "a carriage return (CR) without a line feed".into(),
+                help: Some("save the file with LF (Unix) or CRLF (Windows) line endings"),
+            });
+        }
         let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(text);
         loop {
@@ -332,11 +348,19 @@ impl Builder {
                     .stack
                     .pop()
                     .expect("the parser pairs every end event with its start");
+                // yaml-rust2 marks a block mapping where it learnt it was one (after its first
+                // key); the mapping starts at that key.
+                let at = match &open.kind {
+                    OpenKind::Map(entries, _) => entries
+                        .first()
+                        .map_or(open.at, |(key, _)| key.at.min(open.at)),
+                    OpenKind::Seq(_) => open.at,
+                };
                 let value = match open.kind {
                     OpenKind::Seq(items) => Value::Seq(items),
                     OpenKind::Map(entries, _) => Value::Map(entries),
                 };
-                let node = Node { at: open.at, value };
+                let node = Node { at, value };
                 self.complete(node, open.anchor, open.weight)?;
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
@@ -845,6 +869,15 @@ mod tests {
         assert_eq!((err.line, err.message.starts_with("a second")), (2, true));
         let err = Document::parse("a: !secret x\n").unwrap_err();
         assert_eq!(err.message, "tag `!secret` is not supported; remove it");
+    }
+
+    #[test]
+    fn lines_are_counted_by_line_feeds() {
+        let crlf = Document::parse("a: 1\r\nb: [x\r\n").unwrap_err();
+        assert_eq!(crlf.line, 3, "{}", crlf.message);
+        let lone = Document::parse("a: 1\nb: 2\rc: 3\n").unwrap_err();
+        assert_eq!((lone.line, lone.column), (2, 5));
+        assert!(lone.message.contains("carriage return"), "{}", lone.message);
     }
 
     #[test]

@@ -516,7 +516,7 @@ fn bad_profiles_are_refused_at_their_line_and_column() {
         ),
         (
             "system-without-name.yaml",
-            "system-without-name.yaml:5:10: missing field `name`",
+            "system-without-name.yaml:5:5: missing field `name`",
         ),
     ] {
         let path = format!("{dir}/{file}");

@@ -2,6 +2,8 @@
 //! and the exact Markdown of one form per audience (golden files under tests/snapshots/;
 //! refresh with `INSTA_UPDATE=always cargo test`, then read the diff).
 
+mod common;
+
 use checkgen::generate::{self, Job};
 use checkgen::rules::{self, Audience, RuleSet};
 use checkgen::select::{self, Selection};
@@ -411,16 +413,8 @@ fn no_form_at_any_level_carries_reviewer_wording() {
         .count();
     assert_eq!(enterprise, set.sectors.len() * 6);
     assert!(jobs.len() > enterprise * 3, "{} forms", jobs.len());
-    // Checked here with a list of its own, not only through `check_forms`.
-    let phrases = [
-        "未经核实",
-        "未核实",
-        "推定",
-        "2014年时",
-        "转载",
-        "顺延",
-        "2016年文本",
-    ];
+    // Checked here with a list of the tests' own, not only through `check_forms`.
+    let phrases = common::REVIEWER_PHRASES;
     for job in &jobs {
         let text = generate::markdown(&set, &tera, job, &meta()).unwrap();
         for phrase in phrases {

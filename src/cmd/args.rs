@@ -207,7 +207,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// Prints an error to stderr: every problem of a rules error on its own line, then the error,
 /// its causes and what to do.
 pub fn report(err: Error) {
-    if let Error::Rules { problems } | Error::Profile { problems, .. } = &err {
+    if let Error::Rules { problems }
+    | Error::Profile { problems, .. }
+    | Error::Sheet { problems, .. } = &err
+    {
         for problem in problems {
             eprintln!("{problem}");
         }

@@ -1,6 +1,6 @@
 //! `checkgen generate`: checklists for one selection, or for every sector × audience.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use checkgen::generate::{self, Job};
@@ -74,7 +74,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let jobs = if args.all {
         generate::all_jobs(&set)
     } else {
-        vec![one_job(&args, &set)?]
+        vec![JobRequest {
+            sector: &args.sector,
+            audience: args.audience.map(Audience::from),
+            level: args.level,
+            profile: args.profile.as_deref(),
+            authority: args.authority.as_deref(),
+            org_name: args.org_name.as_deref(),
+            credit_code: args.credit_code.as_deref(),
+        }
+        .job(&set)?]
     };
     let clock = Clock::read();
     let meta = Meta::new(clock.now, clock.source_date_epoch);
@@ -118,41 +127,58 @@ pub fn run(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The one form `--sector` / `--profile` ask for, checked: sectors, authority, profile and the
-/// organisation's name and code.
-fn one_job(args: &Args, set: &RuleSet) -> Result<Job> {
-    let audience = args.audience.map(Audience::from).ok_or_else(|| {
+/// The flags that name one form: `generate --sector`, `answers` and `assess` share them.
+pub(super) struct JobRequest<'a> {
+    pub sector: &'a [String],
+    pub audience: Option<Audience>,
+    pub level: Option<u8>,
+    pub profile: Option<&'a Path>,
+    pub authority: Option<&'a str>,
+    pub org_name: Option<&'a str>,
+    pub credit_code: Option<&'a str>,
+}
+
+impl JobRequest<'_> {
+    /// The one form `--sector` / `--profile` ask for, checked: sectors, authority, profile
+    /// and the organisation's name and code.
+    pub fn job(&self, set: &RuleSet) -> Result<Job> {
+        one_job(self, set)
+    }
+}
+
+fn one_job(args: &JobRequest, set: &RuleSet) -> Result<Job> {
+    let audience = args.audience.ok_or_else(|| {
         Error::usage(
             "--audience is required with --sector",
             "add `--audience enterprise` or `--audience regulator`",
         )
     })?;
-    let profile = match &args.profile {
+    let profile = match args.profile {
         Some(path) => Some(profile::load(path, set)?),
         None => None,
     };
     let sectors = match (&profile, args.sector.is_empty()) {
         (Some(profile), true) => profile.sectors.clone(),
-        _ => args.sector.clone(),
+        _ => args.sector.to_vec(),
     };
     let selection = Selection::new(set, &sectors, audience, args.level)?;
     select::check_authority(
         set,
         audience,
-        args.authority.as_deref(),
+        args.authority,
         &selection.sectors,
         args.level,
     )?;
-    let selection = match &args.authority {
+    let selection = match args.authority {
         Some(id) => selection.with_authority(set, id)?,
         None => selection,
     };
-    let given = |flag: &Option<String>, field: fn(&Profile) -> &Option<String>| {
-        flag.clone()
+    let given = |flag: Option<&str>, field: fn(&Profile) -> &Option<String>| {
+        flag.map(str::to_string)
             .or_else(|| profile.as_ref().and_then(|p| field(p).clone()))
             .map(|value| value.trim().to_string())
     };
-    let credit_code = match given(&args.credit_code, |p| &p.credit_code) {
+    let credit_code = match given(args.credit_code, |p| &p.credit_code) {
         Some(code) => credit_code::validate(&code).map_err(|err| {
             Error::usage(
                 format!("invalid 统一社会信用代码 `{code}`: {err}"),
@@ -162,7 +188,7 @@ fn one_job(args: &Args, set: &RuleSet) -> Result<Job> {
         None => String::new(),
     };
     let org = OrgView {
-        name: given(&args.org_name, |p| &p.name).unwrap_or_default(),
+        name: given(args.org_name, |p| &p.name).unwrap_or_default(),
         credit_code,
         ..OrgView::default()
     };

@@ -1,6 +1,8 @@
 //! The command line: one file per subcommand, each turning its flags into library calls.
 
+mod answers;
 mod args;
+mod assess;
 mod authorities;
 mod clock;
 mod generate;
@@ -68,6 +70,10 @@ pub enum Command {
     Issue(issue::Args),
     /// Work with campaign registers: `manifest merge` joins the shards' registers
     Manifest(manifest::Args),
+    /// Write the answer sheet (XLSX, CSV or YAML) of the form the same flags generate
+    Answers(answers::Args),
+    /// Read a filled answer sheet: the gap report, or the draft 行政检查结果告知书
+    Assess(assess::Args),
     /// Lay out any Markdown file as a PDF, with the renderer the forms use
     Render(render::Args),
     /// Show which seed sentences each rule covers, the gaps, and coverage per document
@@ -96,6 +102,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Profile(args) => profile::run(args),
         Command::Issue(args) => issue::run(args),
         Command::Manifest(args) => manifest::run(args),
+        Command::Answers(args) => answers::run(args),
+        Command::Assess(args) => assess::run(args),
         Command::Render(args) => render::run(args),
         Command::Trace(args) => trace::run(args),
         Command::Completions(args) => manual::completions(args),

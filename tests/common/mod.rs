@@ -59,3 +59,15 @@ pub fn external(program: &str, args: &[&str]) -> Output {
             )
         })
 }
+
+/// Wording of reviewer's notes that must never reach a form or a report, checked with a list
+/// of the tests' own (not only through `generate::check_forms`).
+pub const REVIEWER_PHRASES: [&str; 7] = [
+    "未经核实",
+    "未核实",
+    "推定",
+    "2014年时",
+    "转载",
+    "顺延",
+    "2016年文本",
+];
