@@ -127,6 +127,8 @@ pub enum Role {
     List,
     /// One item of a list.
     ListItem,
+    /// The body of a list item (its marker is drawn in the body's first paragraph).
+    ListBody,
     /// A block quote.
     Quote,
     /// A footnote, at the end of the document.

@@ -302,6 +302,7 @@ where
             Tag::Item => {
                 self.flush();
                 self.structure.open(Role::ListItem);
+                self.structure.open(Role::ListBody);
                 let depth = self.list_stack.len();
                 let marker = match self.list_stack.last_mut() {
                     Some(ListState { next: Some(n) }) => {

@@ -16,6 +16,7 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringForma
 use super::deflate::Deflater;
 use super::embed::{self, Subset};
 use super::tags;
+use super::xref::{Tail, Trailer};
 use super::{Error, PdfOptions};
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
@@ -60,8 +61,6 @@ pub fn finish(
     let outline = &document.outline;
     embed_programs(&mut doc, fonts, programs)?;
     tag_fonts(&mut doc, fonts);
-    // After the passes over every object above: the tree adds thousands.
-    tags::write_tree(&mut doc, &document.structure, owners)?;
     if let Ok(Object::Reference(old)) = doc.trailer.get(b"Info") {
         let old = *old;
         doc.objects.remove(&old);
@@ -74,11 +73,19 @@ pub fn finish(
         title => title,
     };
     let info_id = doc.add_object(info(title, options));
-    doc.trailer.set("Info", info_id);
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let id = document_id(options, &contents);
     put_contents(&mut doc, &page_ids, contents)?;
     let outline_id = write_outline(&mut doc, outline, &page_ids, pages);
+    // The structure tree is written after lopdf's objects (see `tags`), numbered from the
+    // first number lopdf has not given out.
+    let tree = tags::Tree::new(&document.structure, owners);
+    let tree_root = doc.max_id + 1;
+    for (page, page_id) in page_ids.iter().enumerate() {
+        if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page_id) {
+            dict.set("StructParents", Object::Integer(page as i64));
+        }
+    }
     let catalog = doc
         .catalog_mut()
         .map_err(|e| Error::Write(format!("printpdf produced no catalog: {e}")))?;
@@ -86,6 +93,11 @@ pub fn finish(
     catalog.set(
         "ViewerPreferences",
         Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+    );
+    catalog.set("StructTreeRoot", Object::Reference((tree_root, 0)));
+    catalog.set(
+        "MarkInfo",
+        Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
     );
     match outline_id {
         Some(id) => {
@@ -97,14 +109,12 @@ pub fn finish(
             catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
         }
     }
+    let root = match doc.trailer.get(b"Root") {
+        Ok(Object::Reference((root, _))) => *root,
+        _ => return Err(Error::Write("printpdf wrote no /Root".into())),
+    };
     compress(&mut doc, deflater)?;
-    doc.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(id.clone(), StringFormat::Hexadecimal),
-            Object::String(id, StringFormat::Hexadecimal),
-        ]),
-    );
+    doc.version = tags::VERSION.to_string();
     // Sized for the streams plus the objects around them, so the file is not copied as the
     // buffer grows.
     let streams: usize = doc
@@ -115,10 +125,28 @@ pub fn finish(
             _ => 0,
         })
         .sum();
-    let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + 4096);
+    // The structure tree's object stream follows (a form's is about a seventh of the file).
+    let tree_size = tree.objects() as usize * 24;
+    let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + tree_size + 4096);
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
-    Ok(bytes)
+    let mut tail = Tail::from_lopdf(bytes, doc.max_id + 1)?;
+    if tail.next_number() != tree_root {
+        return Err(Error::Write(format!(
+            "lopdf's objects end at {}, not {tree_root}",
+            tail.next_number()
+        )));
+    }
+    let page_numbers: Vec<u32> = page_ids.iter().map(|id| id.0).collect();
+    tags::append(&tree, &mut tail, &page_numbers, deflater)?;
+    tail.finish(
+        &Trailer {
+            root,
+            info: info_id.0,
+            id: &id,
+        },
+        deflater,
+    )
 }
 
 /// Puts each face's real (deflated) program where printpdf embedded the outline-free copy.

@@ -17,6 +17,7 @@ mod finish;
 mod objects;
 mod sfnt;
 mod tags;
+mod xref;
 
 use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};

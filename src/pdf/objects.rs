@@ -114,7 +114,8 @@ pub fn content(page: &Page, subsets: &[Subset], structure: &[Element]) -> (Vec<u
     let mut state = State::default();
     let mut marks = Marks::default();
     let flip = |y: f32| page.height - y;
-    for (at, item) in &page.items {
+    for index in tags::order(&page.items) {
+        let (at, item) = &page.items[index];
         let mark = tags::mark(item);
         if marks.changes(mark) {
             state.close(&mut out);
