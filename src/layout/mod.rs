@@ -18,10 +18,12 @@ mod table;
 mod walker;
 
 use std::fmt;
+use std::sync::Arc;
 
 use pulldown_cmark::{Options, Parser};
 
 use crate::fonts::{FontId, FontSet};
+use crate::image::{Images, Picture, Problem};
 
 pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
 pub use walker::FOOTER_MARK;
@@ -46,6 +48,9 @@ pub enum Orientation {
 pub struct LayoutOptions {
     /// Page orientation.
     pub orientation: Orientation,
+    /// The pictures the Markdown's images show, read beforehand ([`crate::image::load`]);
+    /// an image not among them is reported and its alternative text shown.
+    pub images: Images,
 }
 
 /// A point in page space: points from the top-left corner, `y` downwards.
@@ -88,6 +93,17 @@ pub enum Item {
         width: f32,
         /// Stroke grey level, 0 = black, 1 = white.
         gray: f32,
+    },
+    /// A picture whose top-left corner is the anchor, scaled to `width` × `height`.
+    Image {
+        /// Its index in [`Document::pictures`].
+        picture: usize,
+        /// Width in points.
+        width: f32,
+        /// Height in points.
+        height: f32,
+        /// Its figure element.
+        tag: Tag,
     },
     /// A rectangle whose top-left corner is the anchor.
     Rect {
@@ -145,6 +161,8 @@ pub enum Role {
     HeaderCell,
     /// A body cell.
     Cell,
+    /// A picture; its alternative text is in [`Document::figures`].
+    Figure,
 }
 
 /// One element of the document's structure, in document order (a parent comes before its
@@ -183,7 +201,7 @@ impl Page {
             let ok = match item {
                 Item::Text { size, .. } => inside(*at) && inside(Point::new(at.x, at.y - size)),
                 Item::Line { to, .. } => inside(*at) && inside(*to),
-                Item::Rect { width, height, .. } => {
+                Item::Rect { width, height, .. } | Item::Image { width, height, .. } => {
                     inside(*at) && inside(Point::new(at.x + width, at.y + height))
                 }
             };
@@ -229,9 +247,9 @@ pub enum NotLaidOut {
     Html,
     /// `$…$` or `$$…$$`: shown as written.
     Math,
-    /// An image, by its path or address: its alternative text is shown instead (nothing is
-    /// fetched).
-    Image(String),
+    /// An image, by its path or address, and why it is not shown: its alternative text is
+    /// shown instead (nothing is fetched).
+    Image(String, Problem),
 }
 
 /// How many lines of one kind a warning lists before it counts the rest.
@@ -257,8 +275,8 @@ impl fmt::Display for Warning {
                     let kind = match what {
                         NotLaidOut::Html => "raw HTML (shown as text)".to_string(),
                         NotLaidOut::Math => "math (shown as text)".to_string(),
-                        NotLaidOut::Image(name) => {
-                            format!("image {name} (its alternative text is shown)")
+                        NotLaidOut::Image(name, problem) => {
+                            format!("image {name} ({problem}; its alternative text is shown)")
                         }
                     };
                     match kinds.iter_mut().find(|(k, _)| *k == kind) {
@@ -299,6 +317,10 @@ pub struct Document {
     pub warnings: Vec<Warning>,
     /// The logical structure, in document order; text items point into it by [`Tag`].
     pub structure: Vec<Element>,
+    /// The pictures drawn, each once however often it is shown.
+    pub pictures: Vec<Arc<Picture>>,
+    /// The alternative text of each figure element, by element, in document order.
+    pub figures: Vec<(usize, String)>,
 }
 
 /// Markdown extensions: GFM tables, strikethrough and task lists (the forms use them),
@@ -317,12 +339,12 @@ pub fn markdown_options() -> Options {
 /// Never panics on any input.
 pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Document {
     match options.orientation {
-        Orientation::Portrait => run(fonts, markdown, false, false).0,
-        Orientation::Landscape => run(fonts, markdown, true, false).0,
+        Orientation::Portrait => run(fonts, markdown, options, false, false).0,
+        Orientation::Landscape => run(fonts, markdown, options, true, false).0,
         // Portrait first, given up at the first wide table or redone when a table's columns
         // did not fit. A form's first table comes early, so a landscape form wastes little.
-        Orientation::Auto => match run(fonts, markdown, false, true) {
-            (_, true) => run(fonts, markdown, true, false).0,
+        Orientation::Auto => match run(fonts, markdown, options, false, true) {
+            (_, true) => run(fonts, markdown, options, true, false).0,
             (document, false) => document,
         },
     }
@@ -333,6 +355,7 @@ pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Docum
 fn run(
     fonts: &FontSet,
     markdown: &str,
+    options: &LayoutOptions,
     landscape: bool,
     give_up_at_wide_table: bool,
 ) -> (Document, bool) {
@@ -342,7 +365,8 @@ fn run(
         (A4_WIDTH, A4_HEIGHT)
     };
     let parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
-    let writer = walker::LayoutWriter::new(parser, markdown, fonts, width, height);
+    let writer = walker::LayoutWriter::new(parser, markdown, fonts, width, height)
+        .with_images(&options.images);
     if give_up_at_wide_table {
         writer.give_up_at_wide_table().run()
     } else {
@@ -356,7 +380,11 @@ mod tests {
 
     fn page_width(markdown: &str, orientation: Orientation) -> f32 {
         let fonts = FontSet::get().unwrap();
-        let document = layout(fonts, markdown, &LayoutOptions { orientation });
+        let options = LayoutOptions {
+            orientation,
+            ..LayoutOptions::default()
+        };
+        let document = layout(fonts, markdown, &options);
         document.pages[0].width
     }
 

@@ -50,7 +50,7 @@ fn shift((at, item): (Point, Item), dy: f32) -> (Point, Item) {
             width,
             gray,
         },
-        other @ (Item::Text { .. } | Item::Rect { .. }) => other,
+        other @ (Item::Text { .. } | Item::Rect { .. } | Item::Image { .. }) => other,
     };
     (at, item)
 }

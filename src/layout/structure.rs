@@ -10,6 +10,8 @@ use super::{Element, Item, Role, Tag};
 pub struct Structure {
     elements: Vec<Element>,
     open: Vec<usize>,
+    /// Figure elements and their alternative text.
+    figures: Vec<(usize, String)>,
 }
 
 impl Structure {
@@ -41,9 +43,16 @@ impl Structure {
         }
     }
 
-    /// The elements, in document order.
-    pub fn finish(self) -> Vec<Element> {
-        self.elements
+    /// Adds a figure element with its alternative text and returns its index.
+    pub fn figure(&mut self, alt: String) -> usize {
+        let index = self.leaf(Role::Figure);
+        self.figures.push((index, alt));
+        index
+    }
+
+    /// The elements, in document order, and the figures' alternative texts.
+    pub fn finish(self) -> (Vec<Element>, Vec<(usize, String)>) {
+        (self.elements, self.figures)
     }
 }
 

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
 };
 
 use super::inline::{Inline, Style};
@@ -23,6 +23,8 @@ use super::style::{
 use super::table::{self, TableState};
 use super::{Document, Item, NotLaidOut, Point, Role, Warning};
 use crate::fonts::{FontId, FontSet};
+use crate::image::{Images, Picture, Problem};
+use std::sync::Arc;
 
 /// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
 pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
@@ -91,6 +93,14 @@ pub struct LayoutWriter<'a, I> {
     footnotes: Vec<(String, Held<'a>)>,
     /// The logical structure so far.
     structure: Structure,
+    /// The pictures read for the document's images.
+    images: Option<&'a Images>,
+    /// The pictures drawn so far.
+    pictures: Vec<Arc<Picture>>,
+    /// An image being read: its picture and alternative text so far, and how many images
+    /// are open inside it.
+    figure: Option<(Arc<Picture>, String)>,
+    image_depth: usize,
 }
 
 impl<'a, I> LayoutWriter<'a, I>
@@ -122,7 +132,17 @@ where
             footnote_order: Vec::new(),
             footnotes: Vec::new(),
             structure: Structure::default(),
+            images: None,
+            pictures: Vec::new(),
+            figure: None,
+            image_depth: 0,
         }
+    }
+
+    /// Lays out the images whose pictures `images` holds.
+    pub fn with_images(mut self, images: &'a Images) -> Self {
+        self.images = Some(images);
+        self
     }
 
     /// Makes [`run`](Self::run) stop at the first table of [`LANDSCAPE_COLUMNS`] or
@@ -168,12 +188,15 @@ where
             warnings.push(Warning::NotLaidOut { constructs });
         }
         let (pages, outline) = self.page.finish();
+        let (structure, figures) = self.structure.finish();
         (
             Document {
                 pages,
                 outline,
                 warnings,
-                structure: self.structure.finish(),
+                structure,
+                pictures: self.pictures,
+                figures,
             },
             self.overflow,
         )
@@ -353,8 +376,7 @@ where
             Tag::Strong => self.strong += 1,
             Tag::Strikethrough => self.strike += 1,
             Tag::Link { .. } => {}
-            // The alternative text is shown; the picture itself is not laid out.
-            Tag::Image { dest_url, .. } => self.note(NotLaidOut::Image(image_name(&dest_url))),
+            Tag::Image { dest_url, .. } => self.start_image(&dest_url),
             Tag::MetadataBlock(kind) => {
                 self.flush();
                 match kind {
@@ -447,7 +469,8 @@ where
             TagEnd::Emphasis | TagEnd::Superscript | TagEnd::Subscript => {}
             TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
-            TagEnd::Link | TagEnd::Image => {}
+            TagEnd::Link => {}
+            TagEnd::Image => self.end_image(),
             TagEnd::MetadataBlock(_) => self.metadata = self.metadata.saturating_sub(1),
         }
     }
@@ -480,9 +503,80 @@ where
         self.text_in(text, FontId::Regular);
     }
 
+    /// An image starts: a picture in a paragraph is laid out when its End comes (its
+    /// alternative text is collected until then); any other is reported, and its alternative
+    /// text shown as text.
+    fn start_image(&mut self, address: &str) {
+        self.image_depth += 1;
+        if self.figure.is_some() {
+            // An image in another's alternative text: only its text counts.
+            return;
+        }
+        let in_paragraph =
+            self.table.is_none() && matches!(self.inline, None | Some((BlockKind::Paragraph, _)));
+        let problem = match self.images.and_then(|images| images.get(address)) {
+            Some(Ok(picture)) if in_paragraph => {
+                self.figure = Some((Arc::clone(picture), String::new()));
+                return;
+            }
+            Some(Ok(_)) => Problem::Placement,
+            Some(Err(problem)) => problem.clone(),
+            None => Problem::NotRead,
+        };
+        self.note(NotLaidOut::Image(image_name(address), problem));
+    }
+
+    /// An image ends: the paragraph's text so far is laid out, then the picture, and the
+    /// paragraph goes on below it.
+    fn end_image(&mut self) {
+        self.image_depth = self.image_depth.saturating_sub(1);
+        if self.image_depth > 0 {
+            return;
+        }
+        let Some((picture, alt)) = self.figure.take() else {
+            return;
+        };
+        self.flush();
+        let (x, width) = self.column();
+        // Natural size at 96 pixels per inch, never enlarged, narrowed to the column and
+        // shortened to an empty page's height.
+        let natural = (picture.width as f32 * 0.75, picture.height as f32 * 0.75);
+        let scale = (width / natural.0)
+            .min(self.page.capacity() / natural.1)
+            .min(1.0);
+        let (w, h) = (natural.0 * scale, natural.1 * scale);
+        let index = match self.pictures.iter().position(|p| Arc::ptr_eq(p, &picture)) {
+            Some(index) => index,
+            None => {
+                self.pictures.push(picture);
+                self.pictures.len() - 1
+            }
+        };
+        let element = self.structure.figure(alt.trim().to_string());
+        self.page.place(Block {
+            height: h,
+            items: vec![(
+                Point::new(x, 0.0),
+                Item::Image {
+                    picture: index,
+                    width: w,
+                    height: h,
+                    tag: super::Tag::Element(element),
+                },
+            )],
+            outline: Vec::new(),
+        });
+        self.page.gap(BLOCK_GAP);
+        self.inline = Some((BlockKind::Paragraph, Inline::default()));
+    }
+
     /// Inline code: regular face on a grey ground.
     fn code_span(&mut self, text: &str) {
         if self.metadata > 0 {
+            return;
+        }
+        if let Some((_, alt)) = &mut self.figure {
+            alt.push_str(text);
             return;
         }
         let style = Style {
@@ -494,6 +588,10 @@ where
 
     fn text_in(&mut self, text: &str, font: FontId) {
         if self.metadata > 0 {
+            return;
+        }
+        if let Some((_, alt)) = &mut self.figure {
+            alt.push_str(text);
             return;
         }
         let style = self.style(font);
@@ -832,7 +930,7 @@ fn quote_label(kind: BlockQuoteKind) -> &'static str {
 }
 
 /// How an image is named in a warning: its path or address, shortened.
-fn image_name(dest: &CowStr<'_>) -> String {
+fn image_name(dest: &str) -> String {
     const MAX: usize = 80;
     let mut name: String = dest.chars().filter(|c| !c.is_control()).take(MAX).collect();
     if dest.chars().count() > MAX {

@@ -93,6 +93,11 @@ pub fn document(
     Ok(doc)
 }
 
+/// The resource name of the picture at `index` of the document's pictures.
+pub fn picture_name(index: usize) -> String {
+    format!("Im{index}")
+}
+
 /// Graphics state already set in the content stream, so unchanged values are not repeated.
 #[derive(Default)]
 struct State {
@@ -177,6 +182,23 @@ pub fn content(page: &Page, subsets: &[Subset], structure: &[Element]) -> (Vec<u
                 out.num(flip(to.y));
                 out.op("l");
                 state.open_path = true;
+            }
+            Item::Image {
+                picture,
+                width,
+                height,
+                ..
+            } => {
+                out.op("q");
+                out.num(*width);
+                out.0.extend_from_slice(b"0 0 ");
+                out.num(*height);
+                out.num(at.x);
+                out.num(flip(at.y) - height);
+                out.op("cm");
+                out.name(&picture_name(*picture));
+                out.op("Do");
+                out.op("Q");
             }
             Item::Rect {
                 width,

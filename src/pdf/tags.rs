@@ -47,7 +47,11 @@ pub fn mark(item: &Item) -> Mark {
         Item::Text {
             tag: Tag::Artifact, ..
         } => Mark::Pagination,
-        Item::Line { .. } | Item::Rect { .. } => Mark::Layout,
+        Item::Image {
+            tag: Tag::Element(element),
+            ..
+        } => Mark::Content(*element),
+        Item::Line { .. } | Item::Rect { .. } | Item::Image { .. } => Mark::Layout,
     }
 }
 
@@ -154,12 +158,15 @@ pub fn type_name(role: Role) -> &'static str {
         Role::Row => "TR",
         Role::HeaderCell => "TH",
         Role::Cell => "TD",
+        Role::Figure => "Figure",
     }
 }
 
 /// The structure tree of a document, ready to be numbered and written.
 pub struct Tree<'a> {
     structure: &'a [Element],
+    /// The figures' alternative texts, by element.
+    figures: &'a [(usize, String)],
     /// Per page, the element of each MCID.
     owners: &'a [Vec<usize>],
     /// Each element's marked content in document order, `(page, MCID)`.
@@ -184,7 +191,11 @@ impl<'a> Tree<'a> {
     /// page, the element of each MCID). Elements with no content inside them are left out,
     /// except the cells of a written row (blank answer cells keep every row as wide as its
     /// header).
-    pub fn new(structure: &'a [Element], owners: &'a [Vec<usize>]) -> Tree<'a> {
+    pub fn new(
+        structure: &'a [Element],
+        figures: &'a [(usize, String)],
+        owners: &'a [Vec<usize>],
+    ) -> Tree<'a> {
         let content = Flat::new(
             structure.len(),
             owners.iter().enumerate().flat_map(|(page, owners)| {
@@ -231,6 +242,7 @@ impl<'a> Tree<'a> {
         );
         Tree {
             structure,
+            figures,
             owners,
             content,
             number,
@@ -304,8 +316,22 @@ impl<'a> Tree<'a> {
                 Some(parent) => reference(out, number(parent)),
                 None => reference(out, first + DOCUMENT),
             }
-            if element.role == Role::HeaderCell {
-                out.extend_from_slice(b"/A<</O/Table/Scope/Column>>");
+            match element.role {
+                Role::HeaderCell => out.extend_from_slice(b"/A<</O/Table/Scope/Column>>"),
+                Role::Figure => {
+                    let alt = self
+                        .figures
+                        .binary_search_by_key(&index, |(element, _)| *element)
+                        .map_or("", |found| self.figures[found].1.as_str());
+                    out.extend_from_slice(b"/Alt<FEFF");
+                    for unit in alt.encode_utf16() {
+                        for byte in unit.to_be_bytes() {
+                            out.extend_from_slice(&hex(byte));
+                        }
+                    }
+                    out.push(b'>');
+                }
+                _ => {}
             }
             let content = self.content.get(index);
             // Content on one page is listed by bare MCIDs under the element's /Pg; content
@@ -382,6 +408,14 @@ impl<T: Copy + Default> Flat<T> {
     }
 }
 
+fn hex(byte: u8) -> [u8; 2] {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    [
+        DIGITS[usize::from(byte >> 4)],
+        DIGITS[usize::from(byte & 15)],
+    ]
+}
+
 fn int(out: &mut Vec<u8>, value: u32) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
@@ -404,4 +438,68 @@ pub fn append(
     let mut objects = ObjectStream::new(tree.objects() as usize);
     tree.write(first, pages, &mut objects);
     tail.add(objects, deflater)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontId;
+
+    fn text(element: usize) -> (Point, Item) {
+        let item = Item::Text {
+            text: "字".into(),
+            font: FontId::Regular,
+            size: 9.0,
+            tag: Tag::Element(element),
+        };
+        (Point::default(), item)
+    }
+
+    fn rect(fill: Option<f32>) -> (Point, Item) {
+        let item = Item::Rect {
+            width: 1.0,
+            height: 1.0,
+            fill,
+            stroke: fill.is_none().then_some((0.5, 0.0)),
+        };
+        (Point::default(), item)
+    }
+
+    #[test]
+    fn decoration_among_one_elements_text_moves_out_of_its_sequence() {
+        let items = vec![
+            rect(Some(0.9)), // a cell ground, before the text: stays
+            text(1),
+            rect(None), // a checkbox square
+            text(1),
+            rect(Some(0.95)), // a code ground
+            text(1),
+            rect(None), // after the element's last text: stays
+            text(2),
+        ];
+        assert_eq!(order(&items), [0, 4, 1, 3, 5, 2, 6, 7]);
+        let mut marks = Marks::default();
+        let structure = [
+            Element {
+                role: Role::Row,
+                parent: None,
+            },
+            Element {
+                role: Role::Cell,
+                parent: Some(0),
+            },
+            Element {
+                role: Role::Cell,
+                parent: Some(0),
+            },
+        ];
+        let mut out = Vec::new();
+        for index in order(&items) {
+            let mark = mark(&items[index].1);
+            if marks.changes(mark) {
+                marks.switch(mark, &structure, &mut out);
+            }
+        }
+        assert_eq!(marks.owners, [1, 2], "one MCID per cell");
+    }
 }
