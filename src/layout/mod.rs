@@ -126,8 +126,19 @@ pub enum Tag {
     /// Page furniture, not content: the footer, a table header repeated on a new page.
     #[default]
     Artifact,
-    /// Content of the element at this index of [`Document::structure`].
-    Element(usize),
+    /// Content of the element at this index of [`Document::structure`]. 32 bits: every text
+    /// item carries a tag, and a wider one made them a fifth larger.
+    Element(u32),
+}
+
+impl Tag {
+    /// The tag of content of the element at `index` of [`Document::structure`].
+    pub fn element(index: usize) -> Tag {
+        Tag::Element(
+            u32::try_from(index)
+                .expect("fewer than 2^32 elements: each is a paragraph, heading or cell in memory"),
+        )
+    }
 }
 
 /// What a structure element is; each maps to one standard PDF structure type.

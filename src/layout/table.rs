@@ -393,7 +393,7 @@ fn row_block(
         } else {
             grid.aligns[c]
         };
-        let tag = tags.get(c).map_or(Tag::Artifact, |&e| Tag::Element(e));
+        let tag = tags.get(c).map_or(Tag::Artifact, |&e| Tag::element(e));
         cell_text(fonts, grid, c, lines, top, align, tag, &mut block, missing);
     }
     rules(grid, &mut block, header);
@@ -415,7 +415,7 @@ fn top_aligned_block(
     };
     for (c, lines) in cells.iter().enumerate() {
         let align = grid.aligns[c];
-        let tag = tags.get(c).map_or(Tag::Artifact, |&e| Tag::Element(e));
+        let tag = tags.get(c).map_or(Tag::Artifact, |&e| Tag::element(e));
         cell_text(
             fonts, grid, c, lines, CELL_PAD_Y, align, tag, &mut block, missing,
         );

@@ -561,7 +561,7 @@ where
                     picture: index,
                     width: w,
                     height: h,
-                    tag: super::Tag::Element(element),
+                    tag: super::Tag::element(element),
                 },
             )],
             outline: Vec::new(),
@@ -735,7 +735,7 @@ where
     /// Places a paragraph line by line (so it can continue on the next page), with the pending
     /// list marker on its first line and an optional background, as a new element of `role`.
     fn paragraph(&mut self, inline: &Inline, size: f32, fill: Option<f32>, role: Role) {
-        let tag = super::Tag::Element(self.structure.leaf(role));
+        let tag = super::Tag::element(self.structure.leaf(role));
         let (x, width) = self.column();
         let pad = if fill.is_some() { 4.0 } else { 0.0 };
         let line_height = size * BODY_LEADING;
@@ -825,7 +825,7 @@ where
         let line_height = size * HEADING_LEADING;
         let (x, width) = self.column();
         let lines = break_lines(self.fonts, inline, size, width);
-        let tag = super::Tag::Element(self.structure.leaf(Role::Heading(level.clamp(1, 6))));
+        let tag = super::Tag::element(self.structure.leaf(Role::Heading(level.clamp(1, 6))));
         let title: String = inline
             .text
             .chars()

@@ -43,14 +43,14 @@ pub fn mark(item: &Item) -> Mark {
         Item::Text {
             tag: Tag::Element(element),
             ..
-        } => Mark::Content(*element),
+        } => Mark::Content(*element as usize),
         Item::Text {
             tag: Tag::Artifact, ..
         } => Mark::Pagination,
         Item::Image {
             tag: Tag::Element(element),
             ..
-        } => Mark::Content(*element),
+        } => Mark::Content(*element as usize),
         Item::Line { .. } | Item::Rect { .. } | Item::Image { .. } => Mark::Layout,
     }
 }
@@ -450,7 +450,7 @@ mod tests {
             text: "字".into(),
             font: FontId::Regular,
             size: 9.0,
-            tag: Tag::Element(element),
+            tag: Tag::element(element),
         };
         (Point::default(), item)
     }
