@@ -47,6 +47,17 @@ fn dump(document: &Document) -> String {
                     at.x, at.y
                 )
                 .unwrap(),
+                Item::Image {
+                    picture,
+                    width,
+                    height,
+                    ..
+                } => writeln!(
+                    out,
+                    "image {:.1},{:.1} {width:.1}×{height:.1} picture {picture}",
+                    at.x, at.y
+                )
+                .unwrap(),
             }
         }
     }
