@@ -14,7 +14,7 @@
 //! The object stream needs a cross-reference stream, hence PDF 1.5 (see [`super::xref`]).
 
 use super::deflate::Deflater;
-use super::xref::{ObjectStream, Tail};
+use super::xref::{hex, ObjectStream, Tail};
 use super::Error;
 use crate::layout::{Element, Item, Point, Role, Tag};
 
@@ -406,14 +406,6 @@ impl<T: Copy + Default> Flat<T> {
     fn get(&self, element: usize) -> &[T] {
         &self.values[self.start[element]..self.start[element + 1]]
     }
-}
-
-fn hex(byte: u8) -> [u8; 2] {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    [
-        DIGITS[usize::from(byte >> 4)],
-        DIGITS[usize::from(byte & 15)],
-    ]
 }
 
 fn int(out: &mut Vec<u8>, value: u32) {

@@ -138,11 +138,8 @@ impl Tail {
         push_int(out, objects.index.len() as u64);
         out.extend_from_slice(b"/First ");
         push_int(out, first as u64);
-        out.extend_from_slice(b"/Filter/FlateDecode/Length ");
-        push_int(out, packed.len() as u64);
-        out.extend_from_slice(b">>\nstream\n");
-        out.extend_from_slice(&packed);
-        out.extend_from_slice(b"\nendstream\nendobj\n");
+        out.extend_from_slice(b"/Filter/FlateDecode");
+        end_stream(out, &packed);
         Ok(())
     }
 
@@ -209,15 +206,22 @@ impl Tail {
         }
         out.extend_from_slice(b"]/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns ");
         push_int(out, columns as u64);
-        out.extend_from_slice(b">>/Length ");
-        push_int(out, packed.len() as u64);
-        out.extend_from_slice(b">>\nstream\n");
-        out.extend_from_slice(&packed);
-        out.extend_from_slice(b"\nendstream\nendobj\nstartxref\n");
+        out.extend_from_slice(b">>");
+        end_stream(out, &packed);
+        out.extend_from_slice(b"startxref\n");
         push_int(out, start);
         out.extend_from_slice(b"\n%%EOF\n");
         Ok(self.bytes)
     }
+}
+
+/// Ends a stream object's dictionary with `/Length`, then writes `data` and ends the object.
+fn end_stream(out: &mut Vec<u8>, data: &[u8]) {
+    out.extend_from_slice(b"/Length ");
+    push_int(out, data.len() as u64);
+    out.extend_from_slice(b">>\nstream\n");
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
 }
 
 /// Bytes needed for `value` (at least one).
@@ -229,7 +233,8 @@ fn push_int(out: &mut Vec<u8>, value: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
-fn hex(byte: u8) -> [u8; 2] {
+/// The two hexadecimal digits of `byte`.
+pub fn hex(byte: u8) -> [u8; 2] {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     [
         DIGITS[usize::from(byte >> 4)],
