@@ -507,6 +507,9 @@ def assess_section(binary: Path, work: Path, runs: int, warmup: int, target_item
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", help="checkgen binary to use (default: cargo build --release)")
+    ap.add_argument("--baseline", help="a second checkgen binary (say, the main branch's release build) "
+                                       "measured in the same run, taking turns with the others; the "
+                                       "report gives the first binary's time against it")
     ap.add_argument("--runs", type=int, default=15, help="measured runs per tool and input (default 15)")
     ap.add_argument("--warmup", type=int, default=1, help="warm-up runs, not counted (default 1)")
     ap.add_argument("--fonts", help=f"directory holding {FONT_FAMILY} for typst "
@@ -595,6 +598,10 @@ def main() -> int:
         jobs = {}
         if render:
             jobs["checkgen"] = ([str(binary), "render", str(md), "-o", str(cg_pdf)], d / "checkgen.log")
+        base_pdf = d / "baseline.pdf"
+        if args.baseline:
+            jobs["baseline"] = ([str(Path(args.baseline).resolve()), "render", str(md), "-o", str(base_pdf)],
+                                d / "baseline.log")
         jobs["pandoc"] = (pandoc_cmd, d / "pandoc.log")
         jobs["typst"] = ([sys.executable, "-c", TYPST_COMPILE, str(typ), str(ty_pdf), str(fonts)],
                          d / "typst.log")
@@ -624,6 +631,17 @@ def main() -> int:
         else:
             rows.append(["checkgen render", label, "skipped: no `render` in this build", "—", "—", "—",
                          "—", "—"])
+        base = measured.get("baseline")
+        if base and cg:
+            base_size = base_pdf.stat().st_size / 1024
+            rows.append(["checkgen render (baseline)", label, f"{base.time:.1f}", f"{base.rss_mib:.1f}",
+                         f"{base_size:.1f}", fmt(pdf_pages(base_pdf, tools["pdfinfo"]), "d"),
+                         fmt(ratio(base.time, cg_ms), ".2f"), fmt(ratio(base_size, cg_size), ".2f")])
+            cost = cg.time / base.time - 1
+            targets.append(f"| render no more than 10 % slower than the baseline | {inp.key} | "
+                           f"{cg.time:.1f} ms vs {base.time:.1f} ms ({cost:+.1%}; CPU "
+                           f"{statistics.median(cg.cpu_ms):.1f} vs {statistics.median(base.cpu_ms):.1f} ms) | "
+                           f"{'PASS' if cost <= 0.10 else 'FAIL'} |")
         rows.append(["pandoc → typst markup", label, f"{pd.time:.1f}", f"{pd.rss_mib:.1f}", "—", "—",
                      fmt(ratio(pd.time, cg_ms), ".1f"), "—"])
         rows.append(["typst compile", label, f"{ty.time:.1f}", f"{ty.rss_mib:.1f}", f"{ty_size:.1f}",

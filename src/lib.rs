@@ -31,6 +31,7 @@ pub(crate) mod embedded;
 mod error;
 pub mod fonts;
 pub mod generate;
+pub mod image;
 pub mod input;
 pub mod issue;
 pub mod layout;

@@ -4,8 +4,11 @@
 //! `generate` and `checkgen render FILE.md` build a context each and call the same function, so
 //! a form and a rendered file go through one path.
 
+use std::path::Path;
+
 use crate::error::Result;
 use crate::fonts::FontSet;
+use crate::image::{self, Images};
 use crate::layout::{self, LayoutOptions};
 use crate::pdf::{self, PdfOptions};
 
@@ -38,12 +41,24 @@ pub struct Rendered {
 /// itself is broken, or the document passes a documented limit (more than 65,535 distinct
 /// characters in one face).
 pub fn pdf(context: &RenderContext) -> Result<Rendered> {
+    render(context, Images::default())
+}
+
+/// Like [`pdf`], with the images of the Markdown read from `dir` (the Markdown file's
+/// directory) and laid out: local PNG and JPEG files; any other image is reported in the
+/// warnings. Markdown without images costs one scan for `![`.
+pub fn pdf_with_images(context: &RenderContext, dir: &Path) -> Result<Rendered> {
+    render(context, image::load(context.markdown, dir))
+}
+
+fn render(context: &RenderContext, images: Images) -> Result<Rendered> {
     let fonts = FontSet::get().map_err(pdf::Error::from)?;
     let document = layout::layout(
         fonts,
         context.markdown,
         &LayoutOptions {
             orientation: context.orientation,
+            images,
         },
     );
     let output = pdf::write(&document, &context.options)?;

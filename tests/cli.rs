@@ -390,7 +390,8 @@ fn strict_render_fails_on_markdown_it_cannot_lay_out() {
     let lenient = checkgen_in(dir.path(), &["render", "a.md"]);
     assert_eq!(code(&lenient), 0, "{}", stderr(&lenient));
     let warning = "a.md: not laid out: raw HTML (shown as text) at line 5; \
-                   image http://example.org/a.png (its alternative text is shown) at line 7";
+                   image http://example.org/a.png (an address, not a local file: nothing is \
+                   fetched; its alternative text is shown) at line 7";
     assert!(stderr(&lenient).contains(warning), "{}", stderr(&lenient));
     let strict = checkgen_in(
         dir.path(),

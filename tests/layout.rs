@@ -21,7 +21,9 @@ fn dump(document: &Document) -> String {
         .unwrap();
         for (at, item) in &page.items {
             match item {
-                Item::Text { text, font, size } => {
+                Item::Text {
+                    text, font, size, ..
+                } => {
                     let face = match font {
                         FontId::Regular => "R",
                         FontId::Bold => "B",
@@ -42,6 +44,17 @@ fn dump(document: &Document) -> String {
                 } => writeln!(
                     out,
                     "rect {:.1},{:.1} {width:.1}×{height:.1} fill {fill:?} stroke {stroke:?}",
+                    at.x, at.y
+                )
+                .unwrap(),
+                Item::Image {
+                    picture,
+                    width,
+                    height,
+                    ..
+                } => writeln!(
+                    out,
+                    "image {:.1},{:.1} {width:.1}×{height:.1} picture {picture}",
                     at.x, at.y
                 )
                 .unwrap(),

@@ -65,7 +65,14 @@ fn fixtures_stay_inside_their_pages() {
         let markdown = std::fs::read_to_string(&path).expect("fixture reads");
         for orientation in [Orientation::Portrait, Orientation::Landscape] {
             let fonts = FontSet::get().expect("fonts");
-            assert_inside(&layout(fonts, &markdown, &LayoutOptions { orientation }));
+            assert_inside(&layout(
+                fonts,
+                &markdown,
+                &LayoutOptions {
+                    orientation,
+                    ..LayoutOptions::default()
+                },
+            ));
         }
     }
 }
@@ -168,7 +175,10 @@ proptest! {
     fn random_markdown_stays_inside_its_pages(markdown in markdown_strategy()) {
         for orientation in [Orientation::Auto, Orientation::Portrait] {
             let fonts = FontSet::get().expect("fonts");
-            let document = layout(fonts, &markdown, &LayoutOptions { orientation });
+            let document = layout(fonts, &markdown, &LayoutOptions {
+                orientation,
+                ..LayoutOptions::default()
+            });
             for page in &document.pages {
                 prop_assert!(page.item_outside().is_none(), "{:?}", page.item_outside());
             }

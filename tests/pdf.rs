@@ -388,7 +388,10 @@ fn what_is_not_laid_out_is_one_warning_with_its_lines() {
                 (5, NotLaidOut::Html),
                 (5, NotLaidOut::Html),
                 (5, NotLaidOut::Math),
-                (7, NotLaidOut::Image("拓扑.png".into())),
+                (
+                    7,
+                    NotLaidOut::Image("拓扑.png".into(), checkgen::image::Problem::NotRead)
+                ),
                 (9, NotLaidOut::Html),
             ]
         }]
@@ -396,7 +399,8 @@ fn what_is_not_laid_out_is_one_warning_with_its_lines() {
     assert_eq!(
         pdf.warnings[0].to_string(),
         "not laid out: raw HTML (shown as text) at lines 5, 9; math (shown as text) at line 5; \
-         image 拓扑.png (its alternative text is shown) at line 7"
+         image 拓扑.png (image files are read only by `checkgen render`; its alternative text is \
+         shown) at line 7"
     );
     // Shown, not dropped: the tags and the formula as written, the image by its alternative text.
     let text = all_text(&load(&pdf));

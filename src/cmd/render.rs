@@ -60,7 +60,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ));
         String::from_utf8_lossy(invalid.as_bytes()).into_owned()
     });
-    let rendered = render::pdf(&RenderContext {
+    // Images are read relative to the Markdown file (to the working directory for stdin).
+    let dir = args.input.parent().unwrap_or(std::path::Path::new(""));
+    let context = RenderContext {
         markdown: &markdown,
         orientation: match args.orientation {
             OrientationArg::Auto => Orientation::Auto,
@@ -72,7 +74,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             timestamp: Clock::read().source_date_epoch,
             ..PdfOptions::default()
         },
-    })?;
+    };
+    let rendered = render::pdf_with_images(&context, dir)?;
     for warning in &rendered.warnings {
         warn(&format!("{}: {warning}", args.input.display()));
     }

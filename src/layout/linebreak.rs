@@ -13,7 +13,7 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use super::inline::{Inline, Style};
 use super::style::CODE_SPAN_FILL;
-use super::{Item, Point};
+use super::{Item, Point, Tag};
 use crate::fonts::{FontId, FontSet};
 
 /// One character with its position in the text, style and width in points.
@@ -335,12 +335,13 @@ pub fn is_checkbox(c: char) -> bool {
 /// Draws `line` with its baseline's left end at `origin`, into `items`: the text runs, a rule
 /// through struck text, and a box for every checkbox or character the font lacks (the
 /// characters themselves stay in the text run for the text layer). Missing characters are
-/// appended to `missing`.
+/// appended to `missing`. The text runs get `tag`.
 pub fn emit_line(
     fonts: &FontSet,
     line: &Line,
     origin: Point,
     size: f32,
+    tag: Tag,
     items: &mut Vec<(Point, Item)>,
     missing: &mut Missing,
 ) {
@@ -364,6 +365,7 @@ pub fn emit_line(
                 text: Arc::clone(&frag.text),
                 font: frag.style.font,
                 size,
+                tag,
             },
         ));
         if frag.style.strike {

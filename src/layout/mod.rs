@@ -13,6 +13,7 @@ mod linebreak;
 mod page;
 #[cfg(test)]
 mod proptests;
+mod structure;
 mod style;
 mod table;
 mod walker;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Options, Parser};
 
 use crate::fonts::{FontId, FontSet};
+use crate::image::{Images, Picture, Problem};
 
 pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
 pub use walker::FOOTER_MARK;
@@ -47,6 +49,9 @@ pub enum Orientation {
 pub struct LayoutOptions {
     /// Page orientation.
     pub orientation: Orientation,
+    /// The pictures the Markdown's images show, read beforehand ([`crate::image::load`]);
+    /// an image not among them is reported and its alternative text shown.
+    pub images: Images,
 }
 
 /// A point in page space: points from the top-left corner, `y` downwards.
@@ -79,6 +84,8 @@ pub enum Item {
         font: FontId,
         /// Font size in points.
         size: f32,
+        /// Where the run stands in the document's logical structure.
+        tag: Tag,
     },
     /// A straight stroked line from the anchor to `to`.
     Line {
@@ -88,6 +95,17 @@ pub enum Item {
         width: f32,
         /// Stroke grey level, 0 = black, 1 = white.
         gray: f32,
+    },
+    /// A picture whose top-left corner is the anchor, scaled to `width` × `height`.
+    Image {
+        /// Its index in [`Document::pictures`].
+        picture: usize,
+        /// Width in points.
+        width: f32,
+        /// Height in points.
+        height: f32,
+        /// Its figure element.
+        tag: Tag,
     },
     /// A rectangle whose top-left corner is the anchor.
     Rect {
@@ -100,6 +118,74 @@ pub enum Item {
         /// Stroke width and grey level, if stroked.
         stroke: Option<(f32, f32)>,
     },
+}
+
+/// Where a text run stands in the document's logical structure: the tagged PDF's structure
+/// tree is built from these. Lines and rectangles (rules, cell grounds, the drawn result boxes)
+/// have no tag: they are decoration, and the writer marks them as artifacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tag {
+    /// Page furniture, not content: the footer, a table header repeated on a new page.
+    #[default]
+    Artifact,
+    /// Content of the element at this index of [`Document::structure`]. 32 bits: every text
+    /// item carries a tag, and a wider one made them a fifth larger.
+    Element(u32),
+}
+
+impl Tag {
+    /// The tag of content of the element at `index` of [`Document::structure`].
+    pub fn element(index: usize) -> Tag {
+        Tag::Element(
+            u32::try_from(index)
+                .expect("fewer than 2^32 elements: each is a paragraph, heading or cell in memory"),
+        )
+    }
+}
+
+/// What a structure element is; each maps to one standard PDF structure type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A heading of level 1–6.
+    Heading(u8),
+    /// A paragraph (also raw HTML shown as text, and a list marker on a line of its own).
+    Paragraph,
+    /// A code block.
+    Code,
+    /// A list.
+    List,
+    /// One item of a list.
+    ListItem,
+    /// The body of a list item (its marker is drawn in the body's first paragraph).
+    ListBody,
+    /// A block quote.
+    Quote,
+    /// A footnote, at the end of the document.
+    Note,
+    /// A table.
+    Table,
+    /// The table's header row group.
+    TableHead,
+    /// The table's body row group.
+    TableBody,
+    /// A table row.
+    Row,
+    /// A header cell (a column heading).
+    HeaderCell,
+    /// A body cell.
+    Cell,
+    /// A picture; its alternative text is in [`Document::figures`].
+    Figure,
+}
+
+/// One element of the document's structure, in document order (a parent comes before its
+/// children, and siblings in reading order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Element {
+    /// What it is.
+    pub role: Role,
+    /// The enclosing element; `None` for a child of the document itself.
+    pub parent: Option<usize>,
 }
 
 /// One laid-out page.
@@ -128,7 +214,7 @@ impl Page {
             let ok = match item {
                 Item::Text { size, .. } => inside(*at) && inside(Point::new(at.x, at.y - size)),
                 Item::Line { to, .. } => inside(*at) && inside(*to),
-                Item::Rect { width, height, .. } => {
+                Item::Rect { width, height, .. } | Item::Image { width, height, .. } => {
                     inside(*at) && inside(Point::new(at.x + width, at.y + height))
                 }
             };
@@ -174,9 +260,9 @@ pub enum NotLaidOut {
     Html,
     /// `$…$` or `$$…$$`: shown as written.
     Math,
-    /// An image, by its path or address: its alternative text is shown instead (nothing is
-    /// fetched).
-    Image(String),
+    /// An image, by its path or address, and why it is not shown: its alternative text is
+    /// shown instead (nothing is fetched).
+    Image(String, Problem),
 }
 
 /// How many lines of one kind a warning lists before it counts the rest.
@@ -202,8 +288,8 @@ impl fmt::Display for Warning {
                     let kind = match what {
                         NotLaidOut::Html => "raw HTML (shown as text)".to_string(),
                         NotLaidOut::Math => "math (shown as text)".to_string(),
-                        NotLaidOut::Image(name) => {
-                            format!("image {name} (its alternative text is shown)")
+                        NotLaidOut::Image(name, problem) => {
+                            format!("image {name} ({problem}; its alternative text is shown)")
                         }
                     };
                     match kinds.iter_mut().find(|(k, _)| *k == kind) {
@@ -242,6 +328,12 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     /// Problems worth telling the user about.
     pub warnings: Vec<Warning>,
+    /// The logical structure, in document order; text items point into it by [`Tag`].
+    pub structure: Vec<Element>,
+    /// The pictures drawn, each once however often it is shown.
+    pub pictures: Vec<Arc<Picture>>,
+    /// The alternative text of each figure element, by element, in document order.
+    pub figures: Vec<(usize, String)>,
 }
 
 /// Markdown extensions: GFM tables, strikethrough and task lists (the forms use them),
@@ -260,8 +352,8 @@ pub fn markdown_options() -> Options {
 /// Never panics on any input.
 pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Document {
     match options.orientation {
-        Orientation::Portrait => run(fonts, markdown, events(markdown), false, false).0,
-        Orientation::Landscape => run(fonts, markdown, events(markdown), true, false).0,
+        Orientation::Portrait => run(fonts, markdown, options, events(markdown), false, false).0,
+        Orientation::Landscape => run(fonts, markdown, options, events(markdown), true, false).0,
         // Portrait first, given up at the first wide table or redone when a table's columns
         // did not fit. A form's first table comes early, so a landscape form wastes little:
         // the events read before giving up are kept and replayed, so the document is not
@@ -274,14 +366,22 @@ pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Docum
                     seen.push(event.clone());
                 }
             });
-            let (document, wide) = run(fonts, markdown, recorder, false, true);
+            let (document, wide) = run(fonts, markdown, options, recorder, false, true);
             if !wide {
                 return document;
             }
             if seen.len() < REPLAYED_EVENTS {
-                run(fonts, markdown, seen.into_iter().chain(parser), true, false).0
+                run(
+                    fonts,
+                    markdown,
+                    options,
+                    seen.into_iter().chain(parser),
+                    true,
+                    false,
+                )
+                .0
             } else {
-                run(fonts, markdown, events(markdown), true, false).0
+                run(fonts, markdown, options, events(markdown), true, false).0
             }
         }
     }
@@ -303,6 +403,7 @@ fn events(
 fn run<'a>(
     fonts: &'a FontSet,
     markdown: &'a str,
+    options: &'a LayoutOptions,
     events: impl Iterator<Item = (pulldown_cmark::Event<'a>, std::ops::Range<usize>)>,
     landscape: bool,
     give_up_at_wide_table: bool,
@@ -312,7 +413,8 @@ fn run<'a>(
     } else {
         (A4_WIDTH, A4_HEIGHT)
     };
-    let writer = walker::LayoutWriter::new(events, markdown, fonts, width, height);
+    let writer = walker::LayoutWriter::new(events, markdown, fonts, width, height)
+        .with_images(&options.images);
     if give_up_at_wide_table {
         writer.give_up_at_wide_table().run()
     } else {
@@ -326,7 +428,11 @@ mod tests {
 
     fn page_width(markdown: &str, orientation: Orientation) -> f32 {
         let fonts = FontSet::get().unwrap();
-        let document = layout(fonts, markdown, &LayoutOptions { orientation });
+        let options = LayoutOptions {
+            orientation,
+            ..LayoutOptions::default()
+        };
+        let document = layout(fonts, markdown, &options);
         document.pages[0].width
     }
 

@@ -2,10 +2,11 @@
 //! table headers repeated, block-quote bars carried across pages, footers numbered last.
 
 use super::linebreak::text_width;
+use super::structure;
 use super::style::{
     FOOTER_BASELINE, FOOTER_SEPARATOR, FOOTER_SIZE, MARGIN, QUOTE_BAR_WIDTH, QUOTE_GRAY,
 };
-use super::{Item, OutlineEntry, Page, Point};
+use super::{Item, OutlineEntry, Page, Point, Tag};
 use crate::fonts::{FontId, FontSet};
 
 /// Something placed as a whole: items positioned relative to the block's top edge (`y`) and
@@ -49,7 +50,7 @@ fn shift((at, item): (Point, Item), dy: f32) -> (Point, Item) {
             width,
             gray,
         },
-        other @ (Item::Text { .. } | Item::Rect { .. }) => other,
+        other @ (Item::Text { .. } | Item::Rect { .. } | Item::Image { .. }) => other,
     };
     (at, item)
 }
@@ -256,7 +257,9 @@ impl<'f> PageBuilder<'f> {
         for bar in &mut self.quotes {
             bar.top = self.top;
         }
-        if let Some(header) = self.repeat.clone() {
+        if let Some(mut header) = self.repeat.clone() {
+            // The header's text is read once, where the table starts: its repeats are furniture.
+            structure::tag(&mut header, Tag::Artifact);
             self.put(header);
         }
     }
@@ -304,6 +307,7 @@ impl<'f> PageBuilder<'f> {
                     text: text.into(),
                     font: FontId::Regular,
                     size: FOOTER_SIZE,
+                    tag: Tag::Artifact,
                 },
             ));
         }

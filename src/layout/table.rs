@@ -14,11 +14,12 @@ use std::rc::Rc;
 use super::cache::{self, Cell};
 use super::linebreak::{emit_line, Line, Missing};
 use super::page::{Block, PageBuilder};
+use super::structure::Structure;
 use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
     RULE_WIDTH, TABLE_LEADING, TABLE_SIZE,
 };
-use super::{Item, Point};
+use super::{Item, Point, Role, Tag};
 use crate::fonts::FontSet;
 
 /// A table being read: its column alignments and the cells seen so far.
@@ -108,6 +109,7 @@ pub fn place(
     table: TableState,
     x: f32,
     width: f32,
+    structure: &mut Structure,
     missing: &mut Missing,
 ) -> bool {
     let columns = table
@@ -166,19 +168,36 @@ pub fn place(
     let Some(header) = laid.next() else {
         return overflow;
     };
+    structure.open(Role::Table);
+    structure.open(Role::TableHead);
+    let cells = row_elements(structure, columns, Role::HeaderCell);
     let first = laid.peek().map_or(0.0, |r| r.height);
     if header.height <= page.capacity() / 3.0 {
-        let header_block = row_block(fonts, &grid, &header.cells, header.height, true, missing);
+        let header_block = row_block(
+            fonts,
+            &grid,
+            &header.cells,
+            header.height,
+            true,
+            &cells,
+            missing,
+        );
         page.ensure(header_block.height + first.min(page.capacity() / 2.0));
         page.place(header_block.clone());
         page.repeat_header(Some(header_block));
     } else {
         // A header this tall would crowd out the rows it heads: place it once, like a row.
-        place_row(fonts, page, &grid, header, true, missing);
+        place_row(fonts, page, &grid, header, &cells, true, missing);
+    }
+    structure.close(Role::TableHead);
+    if laid.peek().is_some() {
+        structure.open(Role::TableBody);
     }
     for row in laid {
-        place_row(fonts, page, &grid, row, false, missing);
+        let cells = row_elements(structure, columns, Role::Cell);
+        place_row(fonts, page, &grid, row, &cells, false, missing);
     }
+    structure.close(Role::Table);
     page.repeat_header(None);
     overflow
 }
@@ -274,13 +293,23 @@ fn layout_row(grid: &Grid, cells: &[Rc<Cell>]) -> Row {
     }
 }
 
+/// A row element with one cell element of `role` per column; returns the cells.
+fn row_elements(structure: &mut Structure, columns: usize, role: Role) -> Vec<usize> {
+    structure.open(Role::Row);
+    let cells = (0..columns).map(|_| structure.leaf(role)).collect();
+    structure.close(Role::Row);
+    cells
+}
+
 /// Places one body row: on this page if it fits, else on the next (under the repeated
-/// header); a row taller than a whole page is cut between lines.
+/// header); a row taller than a whole page is cut between lines. The text of column `c` is
+/// tagged as the element `cells[c]`.
 fn place_row(
     fonts: &FontSet,
     page: &mut PageBuilder<'_>,
     grid: &Grid,
     row: Row,
+    cells: &[usize],
     header: bool,
     missing: &mut Missing,
 ) {
@@ -294,14 +323,14 @@ fn place_row(
     });
     if row.height <= page.room() {
         page.place(row_block(
-            fonts, grid, &row.cells, row.height, header, missing,
+            fonts, grid, &row.cells, row.height, header, cells, missing,
         ));
         return;
     }
     if row.height <= page.capacity() {
         page.new_page();
         page.place(row_block(
-            fonts, grid, &row.cells, row.height, header, missing,
+            fonts, grid, &row.cells, row.height, header, cells, missing,
         ));
         return;
     }
@@ -320,7 +349,9 @@ fn place_row(
         let longest = rest.iter().map(Vec::len).max().unwrap_or(0);
         if longest <= fit {
             let height = longest.max(1) as f32 * grid.line_height + 2.0 * CELL_PAD_Y;
-            page.place(row_block(fonts, grid, &rest, height, header, missing));
+            page.place(row_block(
+                fonts, grid, &rest, height, header, cells, missing,
+            ));
             return;
         }
         let mut head = Vec::with_capacity(rest.len());
@@ -331,7 +362,9 @@ fn place_row(
             head.push(lines);
         }
         let height = fit as f32 * grid.line_height + 2.0 * CELL_PAD_Y;
-        page.place(top_aligned_block(fonts, grid, &head, height, missing));
+        page.place(top_aligned_block(
+            fonts, grid, &head, height, cells, missing,
+        ));
         page.new_page();
         fresh = true;
         rest = tail;
@@ -345,6 +378,7 @@ fn row_block<L: AsRef<[Line]>>(
     cells: &[L],
     height: f32,
     header: bool,
+    tags: &[usize],
     missing: &mut Missing,
 ) -> Block {
     let mut block = Block {
@@ -371,7 +405,8 @@ fn row_block<L: AsRef<[Line]>>(
         } else {
             grid.aligns[c]
         };
-        cell_text(fonts, grid, c, lines, top, align, &mut block, missing);
+        let tag = tags.get(c).map_or(Tag::Artifact, |&e| Tag::element(e));
+        cell_text(fonts, grid, c, lines, top, align, tag, &mut block, missing);
     }
     rules(grid, &mut block, header);
     block
@@ -383,6 +418,7 @@ fn top_aligned_block(
     grid: &Grid,
     cells: &[Vec<Line>],
     height: f32,
+    tags: &[usize],
     missing: &mut Missing,
 ) -> Block {
     let mut block = Block {
@@ -391,8 +427,9 @@ fn top_aligned_block(
     };
     for (c, lines) in cells.iter().enumerate() {
         let align = grid.aligns[c];
+        let tag = tags.get(c).map_or(Tag::Artifact, |&e| Tag::element(e));
         cell_text(
-            fonts, grid, c, lines, CELL_PAD_Y, align, &mut block, missing,
+            fonts, grid, c, lines, CELL_PAD_Y, align, tag, &mut block, missing,
         );
     }
     rules(grid, &mut block, false);
@@ -407,6 +444,7 @@ fn cell_text(
     lines: &[Line],
     top: f32,
     align: Alignment,
+    tag: Tag,
     block: &mut Block,
     missing: &mut Missing,
 ) {
@@ -420,7 +458,15 @@ fn cell_text(
         .max(0.0);
         let baseline = top + i as f32 * grid.line_height + baseline_in_line(grid.line_height);
         let origin = Point::new(grid.edges[col] + CELL_PAD_X + offset, baseline);
-        emit_line(fonts, line, origin, TABLE_SIZE, &mut block.items, missing);
+        emit_line(
+            fonts,
+            line,
+            origin,
+            TABLE_SIZE,
+            tag,
+            &mut block.items,
+            missing,
+        );
     }
 }
 

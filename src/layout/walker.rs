@@ -8,20 +8,23 @@
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd,
 };
 
 use super::inline::{Inline, Style};
 use super::linebreak::{break_lines, emit_line, text_width, Frag, Line, Missing};
 use super::page::{Block, PageBuilder};
+use super::structure::Structure;
 use super::style::{
     BLOCK_GAP, BODY_LEADING, BODY_SIZE, CODE_FILL, CODE_SIZE, HEADING_ABOVE, HEADING_BELOW,
     HEADING_LEADING, HEADING_SIZES, KEEP_WITH_NEXT_MIN, LANDSCAPE_COLUMNS, LIST_INDENT,
     MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
 };
 use super::table::{self, TableState};
-use super::{Document, Item, NotLaidOut, Point, Warning};
+use super::{Document, Item, NotLaidOut, Point, Role, Warning};
 use crate::fonts::{FontId, FontSet};
+use crate::image::{Images, Picture, Problem};
+use std::sync::Arc;
 
 /// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
 pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
@@ -88,6 +91,16 @@ pub struct LayoutWriter<'a, I> {
     footnote_order: Vec<String>,
     /// Footnote definitions, held back to be laid out at the end of the document.
     footnotes: Vec<(String, Held<'a>)>,
+    /// The logical structure so far.
+    structure: Structure,
+    /// The pictures read for the document's images.
+    images: Option<&'a Images>,
+    /// The pictures drawn so far.
+    pictures: Vec<Arc<Picture>>,
+    /// An image being read: its picture and alternative text so far, and how many images
+    /// are open inside it.
+    figure: Option<(Arc<Picture>, String)>,
+    image_depth: usize,
 }
 
 impl<'a, I> LayoutWriter<'a, I>
@@ -118,7 +131,18 @@ where
             not_laid_out: Vec::new(),
             footnote_order: Vec::new(),
             footnotes: Vec::new(),
+            structure: Structure::default(),
+            images: None,
+            pictures: Vec::new(),
+            figure: None,
+            image_depth: 0,
         }
+    }
+
+    /// Lays out the images whose pictures `images` holds.
+    pub fn with_images(mut self, images: &'a Images) -> Self {
+        self.images = Some(images);
+        self
     }
 
     /// Makes [`run`](Self::run) stop at the first table of [`LANDSCAPE_COLUMNS`] or
@@ -164,11 +188,15 @@ where
             warnings.push(Warning::NotLaidOut { constructs });
         }
         let (pages, outline) = self.page.finish();
+        let (structure, figures) = self.structure.finish();
         (
             Document {
                 pages,
                 outline,
                 warnings,
+                structure,
+                pictures: self.pictures,
+                figures,
             },
             self.overflow,
         )
@@ -270,6 +298,7 @@ where
             Tag::Heading { level, .. } => self.begin(BlockKind::Heading(heading_number(level))),
             Tag::BlockQuote(kind) => {
                 self.flush();
+                self.structure.open(Role::Quote);
                 self.quote_depth += 1;
                 if self.quote_depth <= MAX_QUOTE_DEPTH {
                     let x = self.indent() - QUOTE_INDENT + 2.0;
@@ -290,10 +319,13 @@ where
             Tag::HtmlBlock => self.begin(BlockKind::Html),
             Tag::List(start) => {
                 self.flush();
+                self.structure.open(Role::List);
                 self.list_stack.push(ListState { next: start });
             }
             Tag::Item => {
                 self.flush();
+                self.structure.open(Role::ListItem);
+                self.structure.open(Role::ListBody);
                 let depth = self.list_stack.len();
                 let marker = match self.list_stack.last_mut() {
                     Some(ListState { next: Some(n) }) => {
@@ -308,6 +340,7 @@ where
             Tag::FootnoteDefinition(label) => {
                 // Laid out like a list item whose marker is the note's number.
                 self.flush();
+                self.structure.open(Role::Note);
                 let number = self.footnote_number(&label);
                 self.list_stack.push(ListState { next: None });
                 self.marker = Some(format!("[{number}]"));
@@ -343,8 +376,7 @@ where
             Tag::Strong => self.strong += 1,
             Tag::Strikethrough => self.strike += 1,
             Tag::Link { .. } => {}
-            // The alternative text is shown; the picture itself is not laid out.
-            Tag::Image { dest_url, .. } => self.note(NotLaidOut::Image(image_name(&dest_url))),
+            Tag::Image { dest_url, .. } => self.start_image(&dest_url),
             Tag::MetadataBlock(kind) => {
                 self.flush();
                 match kind {
@@ -377,12 +409,14 @@ where
                 if self.quote_depth <= MAX_QUOTE_DEPTH {
                     self.page.close_quote();
                 }
+                self.structure.close(Role::Quote);
                 self.quote_depth = self.quote_depth.saturating_sub(1);
                 self.page.gap(BLOCK_GAP);
             }
             TagEnd::List(_) => {
                 self.flush();
                 self.draw_pending_marker();
+                self.structure.close(Role::List);
                 self.list_stack.pop();
                 if self.list_stack.is_empty() {
                     self.page.gap(BLOCK_GAP);
@@ -391,10 +425,12 @@ where
             TagEnd::Item => {
                 self.flush();
                 self.draw_pending_marker();
+                self.structure.close(Role::ListItem);
             }
             TagEnd::FootnoteDefinition => {
                 self.flush();
                 self.draw_pending_marker();
+                self.structure.close(Role::Note);
                 self.list_stack.pop();
                 self.page.gap(BLOCK_GAP / 3.0);
             }
@@ -413,6 +449,7 @@ where
                         table,
                         x,
                         width,
+                        &mut self.structure,
                         &mut self.missing,
                     );
                     self.page.gap(BLOCK_GAP * 1.5);
@@ -432,7 +469,8 @@ where
             TagEnd::Emphasis | TagEnd::Superscript | TagEnd::Subscript => {}
             TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
-            TagEnd::Link | TagEnd::Image => {}
+            TagEnd::Link => {}
+            TagEnd::Image => self.end_image(),
             TagEnd::MetadataBlock(_) => self.metadata = self.metadata.saturating_sub(1),
         }
     }
@@ -465,9 +503,80 @@ where
         self.text_in(text, FontId::Regular);
     }
 
+    /// An image starts: a picture in a paragraph is laid out when its End comes (its
+    /// alternative text is collected until then); any other is reported, and its alternative
+    /// text shown as text.
+    fn start_image(&mut self, address: &str) {
+        self.image_depth += 1;
+        if self.figure.is_some() {
+            // An image in another's alternative text: only its text counts.
+            return;
+        }
+        let in_paragraph =
+            self.table.is_none() && matches!(self.inline, None | Some((BlockKind::Paragraph, _)));
+        let problem = match self.images.and_then(|images| images.get(address)) {
+            Some(Ok(picture)) if in_paragraph => {
+                self.figure = Some((Arc::clone(picture), String::new()));
+                return;
+            }
+            Some(Ok(_)) => Problem::Placement,
+            Some(Err(problem)) => problem.clone(),
+            None => Problem::NotRead,
+        };
+        self.note(NotLaidOut::Image(image_name(address), problem));
+    }
+
+    /// An image ends: the paragraph's text so far is laid out, then the picture, and the
+    /// paragraph goes on below it.
+    fn end_image(&mut self) {
+        self.image_depth = self.image_depth.saturating_sub(1);
+        if self.image_depth > 0 {
+            return;
+        }
+        let Some((picture, alt)) = self.figure.take() else {
+            return;
+        };
+        self.flush();
+        let (x, width) = self.column();
+        // Natural size at 96 pixels per inch, never enlarged, narrowed to the column and
+        // shortened to an empty page's height.
+        let natural = (picture.width as f32 * 0.75, picture.height as f32 * 0.75);
+        let scale = (width / natural.0)
+            .min(self.page.capacity() / natural.1)
+            .min(1.0);
+        let (w, h) = (natural.0 * scale, natural.1 * scale);
+        let index = match self.pictures.iter().position(|p| Arc::ptr_eq(p, &picture)) {
+            Some(index) => index,
+            None => {
+                self.pictures.push(picture);
+                self.pictures.len() - 1
+            }
+        };
+        let element = self.structure.figure(alt.trim().to_string());
+        self.page.place(Block {
+            height: h,
+            items: vec![(
+                Point::new(x, 0.0),
+                Item::Image {
+                    picture: index,
+                    width: w,
+                    height: h,
+                    tag: super::Tag::element(element),
+                },
+            )],
+            outline: Vec::new(),
+        });
+        self.page.gap(BLOCK_GAP);
+        self.inline = Some((BlockKind::Paragraph, Inline::default()));
+    }
+
     /// Inline code: regular face on a grey ground.
     fn code_span(&mut self, text: &str) {
         if self.metadata > 0 {
+            return;
+        }
+        if let Some((_, alt)) = &mut self.figure {
+            alt.push_str(text);
             return;
         }
         let style = Style {
@@ -479,6 +588,10 @@ where
 
     fn text_in(&mut self, text: &str, font: FontId) {
         if self.metadata > 0 {
+            return;
+        }
+        if let Some((_, alt)) = &mut self.figure {
+            alt.push_str(text);
             return;
         }
         let style = self.style(font);
@@ -605,7 +718,7 @@ where
                 if inline.is_blank() && self.marker.is_none() {
                     return;
                 }
-                self.paragraph(&inline, BODY_SIZE, None);
+                self.paragraph(&inline, BODY_SIZE, None, Role::Paragraph);
                 self.page.gap(if self.list_stack.is_empty() {
                     BLOCK_GAP
                 } else {
@@ -613,15 +726,16 @@ where
                 });
             }
             BlockKind::Code => {
-                self.paragraph(&inline, CODE_SIZE, Some(CODE_FILL));
+                self.paragraph(&inline, CODE_SIZE, Some(CODE_FILL), Role::Code);
                 self.page.gap(BLOCK_GAP);
             }
         }
     }
 
     /// Places a paragraph line by line (so it can continue on the next page), with the pending
-    /// list marker on its first line and an optional background.
-    fn paragraph(&mut self, inline: &Inline, size: f32, fill: Option<f32>) {
+    /// list marker on its first line and an optional background, as a new element of `role`.
+    fn paragraph(&mut self, inline: &Inline, size: f32, fill: Option<f32>, role: Role) {
+        let tag = super::Tag::element(self.structure.leaf(role));
         let (x, width) = self.column();
         let pad = if fill.is_some() { 4.0 } else { 0.0 };
         let line_height = size * BODY_LEADING;
@@ -647,13 +761,14 @@ where
             }
             let baseline = top + (line_height - size) / 2.0 + size * 0.88;
             if let Some(marker) = self.marker.take() {
-                self.marker_items(&marker, x, baseline, size, &mut block);
+                self.marker_items(&marker, x, baseline, size, tag, &mut block);
             }
             emit_line(
                 self.fonts,
                 line,
                 Point::new(x + pad, baseline),
                 size,
+                tag,
                 &mut block.items,
                 &mut self.missing,
             );
@@ -662,7 +777,15 @@ where
     }
 
     /// Draws a list marker right-aligned just left of `x`.
-    fn marker_items(&mut self, marker: &str, x: f32, baseline: f32, size: f32, block: &mut Block) {
+    fn marker_items(
+        &mut self,
+        marker: &str,
+        x: f32,
+        baseline: f32,
+        size: f32,
+        tag: super::Tag,
+        block: &mut Block,
+    ) {
         let width = text_width(self.fonts, FontId::Regular, marker, size);
         let line = Line {
             frags: vec![Frag {
@@ -680,6 +803,7 @@ where
             &line,
             at,
             size,
+            tag,
             &mut block.items,
             &mut self.missing,
         );
@@ -689,7 +813,7 @@ where
     /// gets a line of its own.
     fn draw_pending_marker(&mut self) {
         if self.marker.is_some() {
-            self.paragraph(&Inline::default(), BODY_SIZE, None);
+            self.paragraph(&Inline::default(), BODY_SIZE, None, Role::Paragraph);
         }
     }
 
@@ -701,6 +825,7 @@ where
         let line_height = size * HEADING_LEADING;
         let (x, width) = self.column();
         let lines = break_lines(self.fonts, inline, size, width);
+        let tag = super::Tag::element(self.structure.leaf(Role::Heading(level.clamp(1, 6))));
         let title: String = inline
             .text
             .chars()
@@ -724,6 +849,7 @@ where
                     line,
                     Point::new(x + offset, baseline),
                     size,
+                    tag,
                     &mut block.items,
                     &mut self.missing,
                 );
@@ -804,7 +930,7 @@ fn quote_label(kind: BlockQuoteKind) -> &'static str {
 }
 
 /// How an image is named in a warning: its path or address, shortened.
-fn image_name(dest: &CowStr<'_>) -> String {
+fn image_name(dest: &str) -> String {
     const MAX: usize = 80;
     let mut name: String = dest.chars().filter(|c| !c.is_control()).take(MAX).collect();
     if dest.chars().count() > MAX {

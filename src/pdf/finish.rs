@@ -15,8 +15,12 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringForma
 
 use super::deflate::Deflater;
 use super::embed::{self, Subset};
+use super::objects::picture_name;
+use super::tags;
+use super::xref::{Tail, Trailer};
 use super::{Error, PdfOptions};
-use crate::layout::{Document as LaidOut, OutlineEntry, Page};
+use crate::image::Pixels;
+use crate::layout::{Document as LaidOut, Item, OutlineEntry, Page};
 
 /// 64-bit FNV-1a: a stable hash (unlike std's, whose algorithm may change between releases)
 /// for identifiers that must not change from one build to the next.
@@ -42,7 +46,9 @@ impl Fnv {
     }
 }
 
-/// Applies every touch and serializes the document.
+/// Applies every touch, adds the structure tree for the marked content `owners` (see
+/// [`tags::write_tree`]), and serializes the document.
+#[allow(clippy::too_many_arguments)]
 pub fn finish(
     mut doc: Document,
     options: &PdfOptions,
@@ -50,6 +56,7 @@ pub fn finish(
     fonts: &[Subset],
     programs: Vec<Vec<u8>>,
     contents: Vec<Vec<u8>>,
+    owners: &[Vec<usize>],
     deflater: &mut Deflater,
 ) -> Result<Vec<u8>, Error> {
     let pages = &document.pages;
@@ -68,11 +75,20 @@ pub fn finish(
         title => title,
     };
     let info_id = doc.add_object(info(title, options));
-    doc.trailer.set("Info", info_id);
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let id = document_id(options, &contents);
     put_contents(&mut doc, &page_ids, contents)?;
     let outline_id = write_outline(&mut doc, outline, &page_ids, pages);
+    add_pictures(&mut doc, document, &page_ids, deflater)?;
+    // The structure tree is written after lopdf's objects (see `tags`), numbered from the
+    // first number lopdf has not given out.
+    let tree = tags::Tree::new(&document.structure, &document.figures, owners);
+    let tree_root = doc.max_id + 1;
+    for (page, page_id) in page_ids.iter().enumerate() {
+        if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page_id) {
+            dict.set("StructParents", Object::Integer(page as i64));
+        }
+    }
     let catalog = doc
         .catalog_mut()
         .map_err(|e| Error::Write(format!("printpdf produced no catalog: {e}")))?;
@@ -80,6 +96,11 @@ pub fn finish(
     catalog.set(
         "ViewerPreferences",
         Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+    );
+    catalog.set("StructTreeRoot", Object::Reference((tree_root, 0)));
+    catalog.set(
+        "MarkInfo",
+        Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
     );
     match outline_id {
         Some(id) => {
@@ -91,14 +112,12 @@ pub fn finish(
             catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
         }
     }
+    let root = match doc.trailer.get(b"Root") {
+        Ok(Object::Reference((root, _))) => *root,
+        _ => return Err(Error::Write("printpdf wrote no /Root".into())),
+    };
     compress(&mut doc, deflater)?;
-    doc.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(id.clone(), StringFormat::Hexadecimal),
-            Object::String(id, StringFormat::Hexadecimal),
-        ]),
-    );
+    doc.version = tags::VERSION.to_string();
     // Sized for the streams plus the objects around them, so the file is not copied as the
     // buffer grows.
     let streams: usize = doc
@@ -109,10 +128,28 @@ pub fn finish(
             _ => 0,
         })
         .sum();
-    let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + 4096);
+    // The structure tree's object stream follows (a form's is about a seventh of the file).
+    let tree_size = tree.objects() as usize * 24;
+    let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + tree_size + 4096);
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
-    Ok(bytes)
+    let mut tail = Tail::from_lopdf(bytes, doc.max_id + 1)?;
+    if tail.next_number() != tree_root {
+        return Err(Error::Write(format!(
+            "lopdf's objects end at {}, not {tree_root}",
+            tail.next_number()
+        )));
+    }
+    let page_numbers: Vec<u32> = page_ids.iter().map(|id| id.0).collect();
+    tags::append(&tree, &mut tail, &page_numbers, deflater)?;
+    tail.finish(
+        &Trailer {
+            root,
+            info: info_id.0,
+            id: &id,
+        },
+        deflater,
+    )
 }
 
 /// Puts each face's real (deflated) program where printpdf embedded the outline-free copy.
@@ -156,6 +193,133 @@ fn embed_programs(
         ))),
         None => Ok(()),
     }
+}
+
+/// Embeds the pictures as image XObjects and names them in the resources of the pages that
+/// draw them. A JPEG goes in as it is (`DCTDecode`); decoded samples are deflated, an alpha
+/// channel becoming a soft mask. Nothing happens for a document without pictures.
+fn add_pictures(
+    doc: &mut Document,
+    document: &LaidOut,
+    page_ids: &[ObjectId],
+    deflater: &mut Deflater,
+) -> Result<(), Error> {
+    if document.pictures.is_empty() {
+        return Ok(());
+    }
+    let name = |name: &[u8]| Object::Name(name.to_vec());
+    let color_space = |components: u8| match components {
+        1 => name(b"DeviceGray"),
+        3 => name(b"DeviceRGB"),
+        _ => name(b"DeviceCMYK"),
+    };
+    let image = |width: u32, height: u32, components: u8, filter: &[u8]| {
+        Dictionary::from_iter(vec![
+            ("Type", name(b"XObject")),
+            ("Subtype", name(b"Image")),
+            ("Width", Object::Integer(width.into())),
+            ("Height", Object::Integer(height.into())),
+            ("ColorSpace", color_space(components)),
+            ("BitsPerComponent", Object::Integer(8)),
+            ("Filter", name(filter)),
+        ])
+    };
+    let mut ids = Vec::with_capacity(document.pictures.len());
+    for picture in &document.pictures {
+        let (width, height) = (picture.width, picture.height);
+        let stream = match &picture.data {
+            Pixels::Jpeg {
+                components,
+                adobe,
+                bytes,
+            } => {
+                let mut dict = image(width, height, *components, b"DCTDecode");
+                // Adobe's CMYK JPEGs store the components inverted.
+                if *components == 4 && *adobe {
+                    let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer);
+                    dict.set("Decode", Object::Array(decode.to_vec()));
+                }
+                Stream::new(dict, bytes.clone())
+            }
+            Pixels::Samples {
+                components,
+                color,
+                alpha,
+            } => {
+                let mut dict = image(width, height, *components, b"FlateDecode");
+                if let Some(alpha) = alpha {
+                    let mut mask = image(width, height, 1, b"FlateDecode");
+                    mask.set("DecodeParms", up_parms(width, 1));
+                    let packed = deflater.deflate(&up_rows(alpha, width as usize))?;
+                    let mask = doc.add_object(Stream::new(mask, packed));
+                    dict.set("SMask", mask);
+                }
+                dict.set("DecodeParms", up_parms(width, *components));
+                let row = width as usize * usize::from(*components);
+                Stream::new(dict, deflater.deflate(&up_rows(color, row))?)
+            }
+        };
+        ids.push(doc.add_object(stream));
+    }
+    for (page, page_id) in document.pages.iter().zip(page_ids) {
+        let mut xobjects = Dictionary::new();
+        for (_, item) in &page.items {
+            if let Item::Image { picture, .. } = item {
+                xobjects.set(picture_name(*picture), ids[*picture]);
+            }
+        }
+        if xobjects.is_empty() {
+            continue;
+        }
+        let resources = match doc
+            .get_dictionary(*page_id)
+            .and_then(|p| p.get(b"Resources"))
+        {
+            Ok(Object::Reference(id)) => *id,
+            _ => {
+                return Err(Error::Write(
+                    "printpdf wrote a page without resources".into(),
+                ))
+            }
+        };
+        match doc.get_object_mut(resources) {
+            Ok(Object::Dictionary(dict)) => dict.set("XObject", xobjects),
+            _ => {
+                return Err(Error::Write(
+                    "printpdf wrote a page without resources".into(),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rows of 8-bit samples, each as its difference from the row above with the PNG "Up" tag
+/// byte before it: neighbouring rows of a picture are alike, and their differences deflate
+/// far better than the samples.
+fn up_rows(samples: &[u8], row: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(samples.len() + samples.len() / row.max(1) + 1);
+    let mut above: &[u8] = &[];
+    for line in samples.chunks(row.max(1)) {
+        out.push(2);
+        out.extend(
+            line.iter()
+                .enumerate()
+                .map(|(i, b)| b.wrapping_sub(above.get(i).copied().unwrap_or(0))),
+        );
+        above = line;
+    }
+    out
+}
+
+/// The decode parameters of [`up_rows`]' output.
+fn up_parms(width: u32, components: u8) -> Dictionary {
+    Dictionary::from_iter(vec![
+        ("Predictor", Object::Integer(15)),
+        ("Colors", Object::Integer(components.into())),
+        ("BitsPerComponent", Object::Integer(8)),
+        ("Columns", Object::Integer(width.into())),
+    ])
 }
 
 /// Sets each page's content stream to the one written for it.

@@ -16,6 +16,8 @@ mod embed;
 mod finish;
 mod objects;
 mod sfnt;
+mod tags;
+mod xref;
 
 use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};
@@ -120,10 +122,15 @@ pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Err
         .map(|subset| subset.program(fonts))
         .collect::<Result<Vec<_>, Error>>()?;
     let mut deflater = Deflater::new();
+    let mut owners = Vec::with_capacity(document.pages.len());
     let contents = document
         .pages
         .iter()
-        .map(|page| deflater.deflate(&objects::content(page, &subsets)))
+        .map(|page| {
+            let (content, page_owners) = objects::content(page, &subsets, &document.structure);
+            owners.push(page_owners);
+            deflater.deflate(&content)
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     let bytes = finish::finish(
         doc,
@@ -132,6 +139,7 @@ pub fn write(document: &Document, options: &PdfOptions) -> Result<PdfOutput, Err
         &subsets,
         programs,
         contents,
+        &owners,
         &mut deflater,
     )?;
     Ok(PdfOutput {

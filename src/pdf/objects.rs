@@ -15,9 +15,10 @@ use printpdf_lopdf::Document as LoDocument;
 
 use super::cidfont;
 use super::embed::Subset;
+use super::tags::{self, Mark, Marks};
 use super::Error;
 use crate::fonts::{FontId, FontSet};
-use crate::layout::{Item, Page};
+use crate::layout::{Element, Item, Page};
 
 /// The resource name of a face in every page's font dictionary.
 fn resource(font: FontId) -> &'static str {
@@ -92,6 +93,11 @@ pub fn document(
     Ok(doc)
 }
 
+/// The resource name of the picture at `index` of the document's pictures.
+pub fn picture_name(index: usize) -> String {
+    format!("Im{index}")
+}
+
 /// Graphics state already set in the content stream, so unchanged values are not repeated.
 #[derive(Default)]
 struct State {
@@ -106,12 +112,20 @@ struct State {
     open_path: bool,
 }
 
-/// The content stream of one page.
-pub fn content(page: &Page, subsets: &[Subset]) -> Vec<u8> {
-    let mut out = Stream(Vec::with_capacity(page.items.len() * 40));
+/// The content stream of one page, with its marked content (see [`tags`]): the stream, and
+/// the structure element of each MCID.
+pub fn content(page: &Page, subsets: &[Subset], structure: &[Element]) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Stream(Vec::with_capacity(page.items.len() * 48));
     let mut state = State::default();
+    let mut marks = Marks::default();
     let flip = |y: f32| page.height - y;
-    for (at, item) in &page.items {
+    for index in tags::order(&page.items) {
+        let (at, item) = &page.items[index];
+        let mark = tags::mark(item);
+        if marks.changes(mark) {
+            state.close(&mut out);
+            marks.switch(mark, structure, &mut out.0);
+        }
         let is_text = matches!(item, Item::Text { .. });
         if !matches!(item, Item::Line { .. }) && state.open_path {
             out.op("S");
@@ -129,7 +143,9 @@ pub fn content(page: &Page, subsets: &[Subset]) -> Vec<u8> {
             _ => {}
         }
         match item {
-            Item::Text { text, font, size } => {
+            Item::Text {
+                text, font, size, ..
+            } => {
                 let Some(subset) = subsets.iter().find(|s| s.font == *font) else {
                     continue;
                 };
@@ -167,6 +183,23 @@ pub fn content(page: &Page, subsets: &[Subset]) -> Vec<u8> {
                 out.op("l");
                 state.open_path = true;
             }
+            Item::Image {
+                picture,
+                width,
+                height,
+                ..
+            } => {
+                out.op("q");
+                out.num(*width);
+                out.0.extend_from_slice(b"0 0 ");
+                out.num(*height);
+                out.num(at.x);
+                out.num(flip(at.y) - height);
+                out.op("cm");
+                out.name(&picture_name(*picture));
+                out.op("Do");
+                out.op("Q");
+            }
             Item::Rect {
                 width,
                 height,
@@ -194,13 +227,23 @@ pub fn content(page: &Page, subsets: &[Subset]) -> Vec<u8> {
             }
         }
     }
-    if state.open_path {
-        out.op("S");
+    state.close(&mut out);
+    marks.switch(Mark::None, structure, &mut out.0);
+    (out.0, marks.owners)
+}
+
+impl State {
+    /// Ends an open path and an open text object.
+    fn close(&mut self, out: &mut Stream) {
+        if self.open_path {
+            out.op("S");
+            self.open_path = false;
+        }
+        if self.text_line.is_some() {
+            out.op("ET");
+            self.text_line = None;
+        }
     }
-    if state.text_line.is_some() {
-        out.op("ET");
-    }
-    out.0
 }
 
 fn fill(out: &mut Stream, state: &mut State, level: f32) {
