@@ -22,8 +22,8 @@ use pulldown_cmark::{Options, Parser};
 
 use crate::fonts::{FontId, FontSet};
 
-pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
-pub use walker::FOOTER_MARK;
+pub use style::{A4_HEIGHT, A4_WIDTH, FOOTER_SEPARATOR, MARGIN};
+pub use walker::{FOOTER_MARK, PAGE_BREAK};
 
 /// Page orientation of the whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -265,6 +265,17 @@ pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Docum
             (_, true) => run(fonts, markdown, true, false).0,
             (document, false) => document,
         },
+    }
+}
+
+/// Whether [`layout()`] puts `markdown` on landscape pages with `orientation`: for `Auto`, the
+/// same decision (a wide table, or columns that do not fit across a portrait page), so other
+/// renderers of the same Markdown (the Word output) turn their pages the same way.
+pub fn is_landscape(fonts: &FontSet, markdown: &str, orientation: Orientation) -> bool {
+    match orientation {
+        Orientation::Portrait => false,
+        Orientation::Landscape => true,
+        Orientation::Auto => run(fonts, markdown, false, true).1,
     }
 }
 
