@@ -11,21 +11,9 @@ use std::process::Command;
 use common::{checkgen_in, code, external, stderr};
 use sha2::{Digest, Sha256};
 
-/// Runs a Python script (python-docx, markdown-it-py) and returns its standard output.
+/// Runs a Python script with python-docx and markdown-it-py.
 fn python(script: &str, args: &[&str]) -> String {
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap_or_else(|err| panic!("python3 could not be run ({err}): install python3"));
-    assert!(
-        output.status.success(),
-        "python3 failed (install python-docx and markdown-it-py: `pip install python-docx \
-         markdown-it-py`; .ci/run does it):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the scripts print UTF-8")
+    common::python(script, args, "python-docx markdown-it-py")
 }
 
 /// Reads the Markdown with markdown-it-py and the Word document with python-docx, and prints

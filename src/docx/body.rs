@@ -11,13 +11,14 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Parser, Tag,
-    TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, MetadataBlockKind, Parser, Tag, TagEnd,
 };
 use unicode_width::UnicodeWidthStr;
 
 use super::{escape, CHECKBOX_FONT};
-use crate::layout::{markdown_options, NotLaidOut, FOOTER_MARK, PAGE_BREAK};
+use crate::layout::{
+    bullet, heading_number, markdown_options, quote_label, NotLaidOut, FOOTER_MARK, PAGE_BREAK,
+};
 
 /// What [`convert`] produces.
 #[derive(Debug, Clone, Default)]
@@ -826,37 +827,6 @@ fn column_widths(table: &TableBuf, columns: usize, text_width: u32) -> Vec<u32> 
 fn scale(part: u32, whole: u32, of: u32) -> u32 {
     u32::try_from(u64::from(part) * u64::from(whole) / u64::from(of.max(1)))
         .expect("part ≤ of, so the result ≤ whole")
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
-/// Bullets by depth, as in the PDF.
-fn bullet(depth: usize) -> &'static str {
-    match depth.saturating_sub(1) % 3 {
-        0 => "•",
-        1 => "◦",
-        _ => "▪",
-    }
-}
-
-/// The label of a GitHub-style alert quote, as in the PDF.
-fn quote_label(kind: BlockQuoteKind) -> &'static str {
-    match kind {
-        BlockQuoteKind::Note => "注意",
-        BlockQuoteKind::Tip => "提示",
-        BlockQuoteKind::Important => "重要",
-        BlockQuoteKind::Warning => "警告",
-        BlockQuoteKind::Caution => "小心",
-    }
 }
 
 #[cfg(test)]

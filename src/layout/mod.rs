@@ -23,6 +23,8 @@ use pulldown_cmark::{Options, Parser};
 use crate::fonts::{FontId, FontSet};
 
 pub use style::{A4_HEIGHT, A4_WIDTH, FOOTER_SEPARATOR, MARGIN};
+/// The walker's choices the Word output shares: heading levels, bullets, alert labels.
+pub(crate) use walker::{bullet, heading_number, quote_label};
 pub use walker::{FOOTER_MARK, PAGE_BREAK};
 
 /// Page orientation of the whole document.
