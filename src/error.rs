@@ -141,6 +141,16 @@ pub enum Error {
     ))]
     NotLaidOut { path: PathBuf },
 
+    /// Building the Word package in memory failed, which no input causes.
+    #[error("cannot build the Word document")]
+    #[diagnostic(help(
+        "this is a fault of checkgen; please report it with the Markdown that caused it"
+    ))]
+    Docx {
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("template {name} failed")]
     #[diagnostic(help(
         "check the template against the context documented in the README (section \"Template context\")"

@@ -23,6 +23,8 @@ use crate::view::{self, Appendix, ChecklistView, Meta, OrgView};
 pub enum Format {
     Markdown,
     Pdf,
+    /// Word (`.docx`), for editing in Word or WPS.
+    Docx,
 }
 
 impl Format {
@@ -30,6 +32,7 @@ impl Format {
         match self {
             Format::Markdown => "md",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
         }
     }
 }
@@ -178,6 +181,21 @@ pub struct Written {
 
 /// The PDF of a form: its title, subject and keywords say which form it is.
 pub fn pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::render::Rendered> {
+    crate::render::pdf(&context(form, selection, meta))
+}
+
+/// The Word document of a form, with the PDF's title, subject, keywords and orientation.
+pub fn docx(
+    form: &Form,
+    selection: &Selection,
+    meta: &Meta,
+) -> Result<crate::render::RenderedDocx> {
+    crate::render::docx(&context(form, selection, meta))
+}
+
+/// What a form's renderers are told: the Markdown, and a title, subject and keywords that say
+/// which form it is.
+fn context<'a>(form: &'a Form, selection: &Selection, meta: &Meta) -> RenderContext<'a> {
     let view = &form.view;
     let mut subject = format!("{}：{}", view.form_name, view.sector_names);
     if !view.level_label.is_empty() {
@@ -185,7 +203,7 @@ pub fn pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::ren
     }
     let mut keywords = selection.sectors.clone();
     keywords.push(selection.audience.id().to_string());
-    crate::render::pdf(&RenderContext {
+    RenderContext {
         markdown: &form.markdown,
         orientation: Orientation::Auto,
         options: PdfOptions {
@@ -195,7 +213,7 @@ pub fn pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::ren
             timestamp: meta.pdf_timestamp,
             ..PdfOptions::default()
         },
-    })
+    }
 }
 
 /// A form (or appendix) in every requested format, in memory: `(format, bytes)` in the order
@@ -222,6 +240,16 @@ pub fn outputs(
                 outputs
                     .warnings
                     .extend(rendered.warnings.iter().map(ToString::to_string));
+                rendered.bytes
+            }
+            Format::Docx => {
+                let rendered = docx(form, selection, meta)?;
+                // The same constructs as the PDF's warnings: told once.
+                if !formats.contains(&Format::Pdf) {
+                    outputs
+                        .warnings
+                        .extend(rendered.warnings.iter().map(ToString::to_string));
+                }
                 rendered.bytes
             }
         };

@@ -75,6 +75,8 @@ pub enum Problem {
     /// Not read: the document was laid out without its directory (only `checkgen render`
     /// reads image files).
     NotRead,
+    /// In a Word document, which shows an image as its alternative text.
+    Word,
 }
 
 impl fmt::Display for Problem {
@@ -86,6 +88,7 @@ impl fmt::Display for Problem {
             Problem::Unreadable(reason) => write!(f, "unreadable: {reason}"),
             Problem::Placement => write!(f, "only pictures in paragraphs are laid out"),
             Problem::NotRead => write!(f, "image files are read only by `checkgen render`"),
+            Problem::Word => write!(f, "the Word output shows its alternative text instead"),
         }
     }
 }

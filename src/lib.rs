@@ -27,6 +27,7 @@ pub mod assess;
 pub(crate) mod bmp_table;
 pub mod credit_code;
 pub mod date;
+pub mod docx;
 pub(crate) mod embedded;
 mod error;
 pub mod fonts;

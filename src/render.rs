@@ -1,4 +1,5 @@
-//! Markdown → PDF: [`layout`] places the Markdown on pages, then [`pdf::write`] writes them. A
+//! Markdown → PDF: [`layout`] places the Markdown on pages, then [`pdf::write`] writes them;
+//! Markdown → Word: [`docx::write`] with the PDF's page orientation. A
 //! `RenderContext` says what the PDF is told about itself (title, subject, keywords, date) and
 //! the orientation.
 //! `generate` and `checkgen render FILE.md` build a context each and call the same function, so
@@ -6,7 +7,8 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::docx::{self, DocxOptions};
+use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::image::{self, Images};
 use crate::layout::{self, LayoutOptions};
@@ -66,5 +68,38 @@ fn render(context: &RenderContext, images: Images) -> Result<Rendered> {
         bytes: output.bytes,
         pages: output.pages,
         warnings: document.warnings,
+    })
+}
+
+/// A Word document and what the user should be told about it.
+#[derive(Debug, Clone)]
+pub struct RenderedDocx {
+    pub bytes: Vec<u8>,
+    /// Constructs shown as text ([`Warning::NotLaidOut`]), as for the PDF.
+    pub warnings: Vec<Warning>,
+}
+
+/// Writes the Markdown as a Word document: A4 turned as the PDF's pages would be, and the
+/// title, subject, keywords and dates the PDF would carry.
+pub fn docx(context: &RenderContext) -> Result<RenderedDocx> {
+    let fonts = FontSet::get().map_err(pdf::Error::from)?;
+    let options = DocxOptions {
+        landscape: layout::is_landscape(fonts, context.markdown, context.orientation),
+        title: context.options.title.clone(),
+        subject: context.options.subject.clone(),
+        keywords: context.options.keywords.clone(),
+        timestamp: context.options.timestamp,
+    };
+    let output =
+        docx::write(context.markdown, &options).map_err(|source| Error::Docx { source })?;
+    let mut warnings = Vec::new();
+    if !output.not_laid_out.is_empty() {
+        warnings.push(Warning::NotLaidOut {
+            constructs: output.not_laid_out,
+        });
+    }
+    Ok(RenderedDocx {
+        bytes: output.bytes,
+        warnings,
     })
 }

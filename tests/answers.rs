@@ -5,25 +5,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{checkgen_in, code, external, stderr, stdout};
 
-/// Runs a Python script with openpyxl. A missing Python or openpyxl fails the test with what
-/// to install: a check that passes without its reader would check nothing.
+/// Runs a Python script with openpyxl.
 fn python(script: &str, args: &[&str]) -> String {
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap_or_else(|err| panic!("python3 could not be run ({err}): install python3"));
-    assert!(
-        output.status.success(),
-        "python3 failed (install openpyxl: `pip install openpyxl`; .ci/run does it):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("python prints UTF-8")
+    common::python(script, args, "openpyxl")
 }
 
 /// `answers` for the self-assessment of telecom at level 3 into `dir/name`.

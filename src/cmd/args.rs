@@ -41,11 +41,12 @@ impl From<AudienceArg> for Audience {
     }
 }
 
-/// One of `--format md,pdf`.
+/// One of `--format md,pdf,docx`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatArg {
     Md,
     Pdf,
+    Docx,
 }
 
 /// The formats asked for, each once, in the order given.
@@ -55,6 +56,7 @@ pub fn formats(args: &[FormatArg]) -> Vec<Format> {
         let format = match format {
             FormatArg::Md => Format::Markdown,
             FormatArg::Pdf => Format::Pdf,
+            FormatArg::Docx => Format::Docx,
         };
         if !formats.contains(&format) {
             formats.push(format);

@@ -93,13 +93,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         match result {
             Ok(written) => {
                 for warning in &written.warnings {
-                    let pdf = written
-                        .paths
-                        .iter()
-                        .find(|p| p.extension().is_some_and(|e| e == "pdf"));
+                    // The PDF's warnings, or the Word document's when no PDF is written.
+                    let rendered = ["pdf", "docx"].iter().find_map(|ext| {
+                        written
+                            .paths
+                            .iter()
+                            .find(|p| p.extension().is_some_and(|e| e == *ext))
+                    });
                     warn(&format!(
                         "{}: {warning}",
-                        pdf.map_or(String::new(), |p| p.display().to_string())
+                        rendered.map_or(String::new(), |p| p.display().to_string())
                     ));
                 }
                 for path in &written.paths {

@@ -74,7 +74,7 @@ pub enum Command {
     Answers(answers::Args),
     /// Read a filled answer sheet: the gap report, or the draft 行政检查结果告知书
     Assess(assess::Args),
-    /// Lay out any Markdown file as a PDF, with the renderer the forms use
+    /// Lay out any Markdown file as a PDF (or write it as a Word document), as the forms are
     Render(render::Args),
     /// Show which seed sentences each rule covers, the gaps, and coverage per document
     Trace(trace::Args),

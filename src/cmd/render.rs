@@ -1,4 +1,4 @@
-//! `checkgen render`: any Markdown file → PDF, with the renderer the forms use.
+//! `checkgen render`: any Markdown file → PDF or Word, with the renderers the forms use.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,14 +18,34 @@ enum OrientationArg {
     Landscape,
 }
 
+/// What `render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RenderFormat {
+    Pdf,
+    Docx,
+}
+
+impl RenderFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            RenderFormat::Pdf => "pdf",
+            RenderFormat::Docx => "docx",
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The Markdown file (CommonMark with GFM tables)
     input: PathBuf,
-    /// Where to write the PDF, `-` for standard output [default: the input with .pdf]
-    #[arg(short, long, value_name = "FILE.pdf")]
+    /// Where to write the PDF or Word document, `-` for standard output [default: the input
+    /// with .pdf or .docx]
+    #[arg(short, long, value_name = "FILE.pdf|FILE.docx")]
     output: Option<PathBuf>,
-    /// Document title in the PDF metadata [default: the first level-1 heading, else none, and
+    /// Output format [default: from the extension of --output (.docx: Word), else pdf]
+    #[arg(long, value_enum)]
+    format: Option<RenderFormat>,
+    /// Document title in the PDF or Word metadata [default: the first level-1 heading, else none, and
     /// viewers show the file name]
     #[arg(long)]
     title: Option<String>,
@@ -39,16 +59,27 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    let format = args.format.unwrap_or_else(|| {
+        let docx = args.output.as_ref().is_some_and(|path| {
+            path.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+        });
+        if docx {
+            RenderFormat::Docx
+        } else {
+            RenderFormat::Pdf
+        }
+    });
     let output = args
         .output
-        .unwrap_or_else(|| args.input.with_extension("pdf"));
+        .unwrap_or_else(|| args.input.with_extension(format.extension()));
     if output::same_file(&args.input, &output) {
         return Err(Error::usage(
             format!(
                 "the output {} is the input itself; rendering would overwrite it",
                 output.display()
             ),
-            "name another output with -o FILE.pdf",
+            "name another output with -o FILE.pdf or -o FILE.docx",
         ));
     }
     let bytes = input::read_document(&args.input)?;
@@ -75,19 +106,27 @@ pub fn run(args: Args) -> Result<ExitCode> {
             ..PdfOptions::default()
         },
     };
-    let rendered = render::pdf_with_images(&context, dir)?;
-    for warning in &rendered.warnings {
+    let (bytes, warnings, pages) = match format {
+        RenderFormat::Pdf => {
+            let rendered = render::pdf_with_images(&context, dir)?;
+            (rendered.bytes, rendered.warnings, Some(rendered.pages))
+        }
+        RenderFormat::Docx => {
+            let rendered = render::docx(&context)?;
+            (rendered.bytes, rendered.warnings, None)
+        }
+    };
+    for warning in &warnings {
         warn(&format!("{}: {warning}", args.input.display()));
     }
     let not_laid_out = |w: &&Warning| matches!(w, Warning::NotLaidOut { .. });
-    if args.strict && rendered.warnings.iter().any(|w| not_laid_out(&w)) {
+    if args.strict && warnings.iter().any(|w| not_laid_out(&w)) {
         return Err(Error::NotLaidOut { path: args.input });
     }
-    output::write_atomic(&output, &rendered.bytes)?;
-    info(&format!(
-        "wrote {} ({} pages)",
-        output.display(),
-        rendered.pages
-    ));
+    output::write_atomic(&output, &bytes)?;
+    match pages {
+        Some(pages) => info(&format!("wrote {} ({pages} pages)", output.display())),
+        None => info(&format!("wrote {}", output.display())),
+    }
     Ok(ExitCode::SUCCESS)
 }

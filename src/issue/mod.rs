@@ -242,13 +242,13 @@ pub fn run(
     })
 }
 
-/// The format a form names its separate appendix in: the PDF when one is written.
+/// The format a form names its separate appendix in: the PDF when one is written, else the
+/// Word document, else the Markdown.
 fn primary_format(formats: &[Format]) -> Format {
-    if formats.contains(&Format::Pdf) {
-        Format::Pdf
-    } else {
-        Format::Markdown
-    }
+    [Format::Pdf, Format::Docx]
+        .into_iter()
+        .find(|format| formats.contains(format))
+        .unwrap_or(Format::Markdown)
 }
 
 /// `附件-telecom-enterprise-L3`.

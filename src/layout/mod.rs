@@ -26,8 +26,10 @@ use pulldown_cmark::{Options, Parser};
 use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 
-pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
-pub use walker::FOOTER_MARK;
+pub use style::{A4_HEIGHT, A4_WIDTH, FOOTER_SEPARATOR, MARGIN};
+/// The walker's choices the Word output shares: heading levels, bullets, alert labels.
+pub(crate) use walker::{bullet, heading_number, quote_label};
+pub use walker::{FOOTER_MARK, PAGE_BREAK};
 
 /// Page orientation of the whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -396,6 +398,27 @@ fn events(
     markdown: &str,
 ) -> pulldown_cmark::OffsetIter<'_, pulldown_cmark::DefaultBrokenLinkCallback> {
     Parser::new_ext(markdown, markdown_options()).into_offset_iter()
+}
+
+/// Whether [`layout()`] puts `markdown` on landscape pages with `orientation`: for `Auto`, the
+/// same decision (a wide table, or columns that do not fit across a portrait page), so other
+/// renderers of the same Markdown (the Word output) turn their pages the same way.
+pub fn is_landscape(fonts: &FontSet, markdown: &str, orientation: Orientation) -> bool {
+    match orientation {
+        Orientation::Portrait => false,
+        Orientation::Landscape => true,
+        Orientation::Auto => {
+            run(
+                fonts,
+                markdown,
+                &LayoutOptions::default(),
+                events(markdown),
+                false,
+                true,
+            )
+            .1
+        }
+    }
 }
 
 /// Lays out once; the flag says some table did not fit across the page (or, with

@@ -898,7 +898,7 @@ where
     }
 }
 
-fn heading_number(level: HeadingLevel) -> u8 {
+pub(crate) fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
         HeadingLevel::H2 => 2,
@@ -910,7 +910,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
 }
 
 /// Bullets by depth: filled, hollow, square, repeating.
-fn bullet(depth: usize) -> &'static str {
+pub(crate) fn bullet(depth: usize) -> &'static str {
     match depth.saturating_sub(1) % 3 {
         0 => "•",
         1 => "◦",
@@ -919,7 +919,7 @@ fn bullet(depth: usize) -> &'static str {
 }
 
 /// The label of a GitHub-style alert quote (`> [!NOTE]`).
-fn quote_label(kind: BlockQuoteKind) -> &'static str {
+pub(crate) fn quote_label(kind: BlockQuoteKind) -> &'static str {
     match kind {
         BlockQuoteKind::Note => "注意",
         BlockQuoteKind::Tip => "提示",

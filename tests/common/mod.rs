@@ -60,6 +60,24 @@ pub fn external(program: &str, args: &[&str]) -> Output {
         })
 }
 
+/// Runs a Python script with `args` and returns its standard output. A missing Python or
+/// module fails the test naming `modules` to install: a check that passes without its reader
+/// would check nothing.
+pub fn python(script: &str, args: &[&str], modules: &str) -> String {
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("python3 could not be run ({err}): install python3"));
+    assert!(
+        output.status.success(),
+        "python3 failed (install {modules}: `pip install {modules}`; .ci/run does it):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("python prints UTF-8")
+}
+
 /// Wording of reviewer's notes that must never reach a form or a report, checked with a list
 /// of the tests' own (not only through `generate::check_forms`).
 pub const REVIEWER_PHRASES: [&str; 7] = [
