@@ -73,11 +73,13 @@ pub use crate::layout::FOOTER_MARK;
 /// The template of a separate appendix of quoted clauses.
 pub const APPENDIX_TEMPLATE: &str = "appendix.md";
 
-/// One form: its view model and its Markdown.
+/// One form: its view model, its Markdown and the fill-in fields of its PDF.
 #[derive(Debug, Clone)]
 pub struct Form {
     pub view: ChecklistView,
     pub markdown: String,
+    /// `None` for an appendix, or when fields are turned off ([`Meta::pdf_fields`]).
+    pub fields: Option<crate::pdf::FormFields>,
 }
 
 /// Builds the view of one form and renders its Markdown. An issued form's Markdown starts
@@ -96,7 +98,14 @@ pub fn form(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> 
             &format!("{FOOTER_MARK} 编号：{} -->\n\n", view.form_number),
         );
     }
-    Ok(Form { view, markdown })
+    let fields = meta
+        .pdf_fields
+        .then(|| crate::answers::form_fields(set, job, &view));
+    Ok(Form {
+        view,
+        markdown,
+        fields,
+    })
 }
 
 /// The separate appendix of quoted clauses for `job`'s selection, rendered with
@@ -104,7 +113,11 @@ pub fn form(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> 
 pub fn appendix(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
     let view = job_view(set, job);
     let markdown = template::render(tera, APPENDIX_TEMPLATE, &view, meta)?;
-    Ok(Form { view, markdown })
+    Ok(Form {
+        view,
+        markdown,
+        fields: None,
+    })
 }
 
 fn job_view(set: &RuleSet, job: &Job) -> ChecklistView {
@@ -146,6 +159,7 @@ pub fn pdf(form: &Form, selection: &Selection, meta: &Meta) -> Result<crate::ren
             subject,
             keywords,
             timestamp: meta.pdf_timestamp,
+            fields: form.fields.clone(),
             ..PdfOptions::default()
         },
     })

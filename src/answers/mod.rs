@@ -51,6 +51,16 @@ impl Outcome {
         }
     }
 
+    /// The state of the result's box in a PDF form (`partial`): its serde name.
+    pub fn state(self) -> &'static str {
+        match self {
+            Outcome::Compliant => "compliant",
+            Outcome::Partial => "partial",
+            Outcome::NonCompliant => "non_compliant",
+            Outcome::NotApplicable => "not_applicable",
+        }
+    }
+
     /// Points of the result: 1, 0.5, 0; `None` for 不适用, which is not scored.
     pub fn points(self) -> Option<f64> {
         match self {
@@ -355,9 +365,38 @@ pub fn profile_id(profile: &crate::profile::Profile) -> String {
 /// The answer sheet of `job`'s form: its identity and one row per result row.
 pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
     let view = form_view(set, &job.selection, job.org.clone());
-    let selection = &job.selection;
     Sheet {
-        identity: Identity {
+        identity: identity(set, job, &view),
+        rows: rows(&view),
+    }
+}
+
+/// The fill-in fields of `job`'s PDF form (rendered from `view`): its rows named as the
+/// sheet's, and its identity as the sheet carries it, in JSON.
+pub fn form_fields(
+    set: &crate::rules::RuleSet,
+    job: &crate::generate::Job,
+    view: &ChecklistView,
+) -> crate::pdf::FormFields {
+    let columns = Columns::of(job.selection.audience);
+    let identity = identity(set, job, view);
+    crate::pdf::FormFields {
+        rows: rows(view).iter().map(|row| (row.no.clone(), row.key())).collect(),
+        result_column: columns.result.to_string(),
+        note_column: columns.note.to_string(),
+        label_column: "项目".to_string(),
+        states: Outcome::ALL
+            .iter()
+            .map(|o| (o.label().to_string(), o.state().to_string()))
+            .collect(),
+        identity: serde_json::to_string(&identity).expect("an identity serializes to JSON"),
+    }
+}
+
+/// The identity of `job`'s form, rendered from `view`; the fields to fill in left blank.
+fn identity(set: &crate::rules::RuleSet, job: &crate::generate::Job, view: &ChecklistView) -> Identity {
+    let selection = &job.selection;
+    Identity {
             layout: SHEET_LAYOUT,
             title: view.title.clone(),
             audience: selection.audience,
@@ -371,8 +410,6 @@ pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
             credit_code: job.org.credit_code.clone(),
             date: String::new(),
             inspectors: String::new(),
-        },
-        rows: rows(&view),
     }
 }
 

@@ -7,6 +7,7 @@
 //! Coordinates are PDF points (1/72 in) with the origin at the **top-left** corner of the page
 //! and `y` growing downwards, the way a reader scans a form; the writer flips them.
 
+mod cells;
 mod inline;
 mod linebreak;
 mod page;
@@ -22,6 +23,7 @@ use pulldown_cmark::{Options, Parser};
 
 use crate::fonts::{FontId, FontSet};
 
+pub use cells::{table_rows, Cell, Checkbox, TableRow};
 pub use style::{A4_HEIGHT, A4_WIDTH, MARGIN};
 pub use walker::FOOTER_MARK;
 

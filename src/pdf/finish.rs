@@ -16,6 +16,7 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringForma
 use super::deflate::Deflater;
 use super::embed::{self, Subset};
 use super::{Error, PdfOptions};
+use crate::fonts::FontSet;
 use crate::layout::{Document as LaidOut, OutlineEntry, Page};
 
 /// 64-bit FNV-1a: a stable hash (unlike std's, whose algorithm may change between releases)
@@ -70,6 +71,9 @@ pub fn finish(
     let info_id = doc.add_object(info(title, options));
     doc.trailer.set("Info", info_id);
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if let Some(spec) = &options.fields {
+        super::fields::add(&mut doc, pages, &page_ids, spec, FontSet::get()?)?;
+    }
     let id = document_id(options, &contents);
     put_contents(&mut doc, &page_ids, contents)?;
     let outline_id = write_outline(&mut doc, outline, &page_ids, pages);
@@ -110,8 +114,20 @@ pub fn finish(
         })
         .sum();
     let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + 4096);
-    doc.save_to(&mut bytes)
-        .map_err(|e| Error::Write(e.to_string()))?;
+    let saved = if options.fields.is_some() {
+        // A form's thousand-odd field dictionaries take a third of the file written out
+        // plain; packed into compressed object streams (PDF 1.5) they take a few kilobytes.
+        doc.version = "1.5".to_string();
+        let packed = printpdf_lopdf::SaveOptions::builder()
+            .use_object_streams(true)
+            .use_xref_streams(true)
+            .compression_level(6)
+            .build();
+        doc.save_with_options(&mut bytes, packed)
+    } else {
+        doc.save_to(&mut bytes)
+    };
+    saved.map_err(|e| Error::Write(e.to_string()))?;
     Ok(bytes)
 }
 
@@ -210,7 +226,7 @@ fn tag_fonts(doc: &mut Document, fonts: &[Subset]) {
 }
 
 /// A PDF text string: UTF-16BE with a byte order mark, which every reader decodes.
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     let mut bytes = Vec::with_capacity(2 + text.len() * 2);
     bytes.extend_from_slice(&[0xFE, 0xFF]);
     for unit in text.encode_utf16() {
@@ -234,6 +250,9 @@ fn info(title: &str, options: &PdfOptions) -> Dictionary {
     }
     if !options.keywords.is_empty() {
         info.set("Keywords", text_string(&options.keywords.join(", ")));
+    }
+    if let Some(fields) = &options.fields {
+        info.set(super::fields::IDENTITY_KEY, text_string(&fields.identity));
     }
     info.set("Creator", text_string("checkgen"));
     info.set("Producer", text_string("checkgen (printpdf 0.12.8)"));

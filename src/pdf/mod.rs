@@ -13,9 +13,12 @@
 mod cidfont;
 mod deflate;
 mod embed;
+mod fields;
 mod finish;
 mod objects;
 mod sfnt;
+
+pub use self::fields::{FormFields, IDENTITY_KEY};
 
 use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};
@@ -37,6 +40,8 @@ pub struct PdfOptions {
     /// `SOURCE_DATE_EPOCH`. `None` writes no dates at all: a date taken from the clock would
     /// make every build differ.
     pub timestamp: Option<i64>,
+    /// The fill-in fields of a form; `None` writes a plain PDF.
+    pub fields: Option<FormFields>,
 }
 
 /// A rendered PDF.

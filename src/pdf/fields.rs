@@ -1,0 +1,513 @@
+//! The fill-in fields of a form (an AcroForm), laid over the drawn form without changing it.
+//!
+//! Where the fields go is read back from the laid-out pages ([`crate::layout::table_rows`]): a
+//! result table (its header has the result and note columns) gets, per body row, a radio
+//! group on the row's checkbox squares and a multi-line text field on its note cell; a
+//! two-column label table (`项目 | 内容`) gets a text field on every blank value cell, named by
+//! its label. A row is named by its 序号 through [`FormFields::rows`].
+//!
+//! Field names: `SEC-003#2` is a non-terminal field per row, with the radio group `result`
+//! (states `compliant`, `partial`, `non_compliant`, `not_applicable`; `Off` unanswered) and the
+//! text field `note`; fully qualified, `SEC-003#2.result` and `SEC-003#2.note`. A label field
+//! is named by its label (`单位名称`).
+//!
+//! Appearances: a radio widget's `on` appearance is the tick `☑` is drawn with, its `Off`
+//! appearance empty (the square is printed on the page), and both have a pressed (`/D`)
+//! variant, shaded; blank text fields have an empty appearance. Widgets of the same size share
+//! their appearance streams. Typed text is set in `STSong-Light`, one of the standard Chinese
+//! fonts of PDF (Adobe-GB1), which every Chinese-capable viewer supplies; it is not embedded.
+//! The embedded faces are subsets holding only the form's own characters, and embedding a face
+//! that covers what people type would add megabytes to every form.
+
+use std::collections::{HashMap, HashSet};
+
+use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+
+use super::finish::text_string;
+use super::Error;
+use crate::fonts::{FontId, FontSet};
+use crate::layout::{table_rows, Cell, Page, TableRow};
+
+/// What the fields of a form are: set by the form's generator, which knows its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormFields {
+    /// 序号 as printed (`3`, `3.2`) → the row's field name (`SEC-003#2`).
+    pub rows: Vec<(String, String)>,
+    /// The header of the result column (`自查结果`).
+    pub result_column: String,
+    /// The start of the note column's header (`情况说明`, `问题描述`).
+    pub note_column: String,
+    /// The first header cell of a label table (`项目`).
+    pub label_column: String,
+    /// Box label → radio state (`部分符合` → `partial`).
+    pub states: Vec<(String, String)>,
+    /// What the form is, kept in the document information as `CheckgenForm` for reading the
+    /// filled form back.
+    pub identity: String,
+}
+
+/// The key of the identity in the document information dictionary.
+pub const IDENTITY_KEY: &str = "CheckgenForm";
+
+/// The resource name of the field font.
+const FIELD_FONT: &str = "Song";
+/// Size of typed text, as the table text around it.
+const FIELD_SIZE: f32 = 9.0;
+/// Radio flags: NoToggleToOff and Radio (ISO 32000-1, table 226).
+const RADIO_FLAGS: i64 = (1 << 14) | (1 << 15);
+/// Text field flag: Multiline.
+const MULTILINE: i64 = 1 << 12;
+/// Annotation flag: Print.
+const PRINT: i64 = 4;
+/// Grey of a pressed widget.
+const PRESSED: &str = "0.8 g";
+
+/// How a table's body rows are filled in, from its header row.
+#[derive(Clone, Copy)]
+enum Table {
+    Result { no: usize, result: usize, note: usize },
+    Labels,
+    Other,
+}
+
+/// Adds the AcroForm of `spec` over `pages` (their objects `page_ids`), returning the number of
+/// fields made.
+pub fn add(
+    doc: &mut Document,
+    pages: &[Page],
+    page_ids: &[ObjectId],
+    spec: &FormFields,
+    fonts: &FontSet,
+) -> Result<usize, Error> {
+    let rows: HashMap<&str, &str> = spec
+        .rows
+        .iter()
+        .map(|(no, name)| (no.as_str(), name.as_str()))
+        .collect();
+    let states: HashMap<&str, &str> = spec
+        .states
+        .iter()
+        .map(|(label, state)| (label.as_str(), state.as_str()))
+        .collect();
+    let mut builder = Builder {
+        doc,
+        appearances: HashMap::new(),
+        fields: Vec::new(),
+        named: HashSet::new(),
+    };
+    for (page, page_id) in pages.iter().zip(page_ids) {
+        let mut annots = Vec::new();
+        let mut table = Table::Other;
+        for row in table_rows(page) {
+            if row.header {
+                table = classify(&row, spec);
+                continue;
+            }
+            let place = Place {
+                page: *page_id,
+                height: page.height,
+            };
+            match table {
+                Table::Result { no, result, note } => {
+                    let Some(name) = rows.get(row.cells[no].text.trim()) else {
+                        continue;
+                    };
+                    if !builder.named.insert((*name).to_string()) {
+                        continue;
+                    }
+                    let mut kids = Vec::new();
+                    if let Some(radio) =
+                        builder.radio(&row.cells[result], &states, place, &mut annots)
+                    {
+                        kids.push(radio);
+                    }
+                    let rect = cell_rect(&row, &row.cells[note], place.height);
+                    kids.push(builder.text("note", rect, MULTILINE, place, &mut annots));
+                    let parent = builder.doc.add_object(Dictionary::from_iter(vec![
+                        ("T", text_string(name)),
+                        (
+                            "Kids",
+                            Object::Array(kids.iter().map(|k| Object::Reference(*k)).collect()),
+                        ),
+                    ]));
+                    for kid in kids {
+                        if let Ok(Object::Dictionary(dict)) = builder.doc.get_object_mut(kid) {
+                            dict.set("Parent", parent);
+                        }
+                    }
+                    builder.fields.push(parent);
+                }
+                Table::Labels => {
+                    let [label, value] = &row.cells[..] else {
+                        continue;
+                    };
+                    if !value.text.trim().is_empty() || !value.boxes.is_empty() {
+                        continue;
+                    }
+                    // A period would split the name into a hierarchy.
+                    let name = label.text.trim().replace('.', "．");
+                    if name.is_empty() || !builder.named.insert(name.clone()) {
+                        continue;
+                    }
+                    let rect = cell_rect(&row, value, place.height);
+                    let flags = if row.bottom - row.top > 3.0 * FIELD_SIZE {
+                        MULTILINE
+                    } else {
+                        0
+                    };
+                    let field = builder.text(&name, rect, flags, place, &mut annots);
+                    builder.fields.push(field);
+                }
+                Table::Other => {}
+            }
+        }
+        if !annots.is_empty() {
+            let page = builder
+                .doc
+                .get_object_mut(*page_id)
+                .and_then(Object::as_dict_mut)
+                .map_err(|e| Error::Write(format!("a page is not a dictionary: {e}")))?;
+            page.set("Annots", Object::Array(annots));
+            page.set("Tabs", Object::Name(b"R".to_vec()));
+        }
+    }
+    let count = builder.fields.len();
+    if count == 0 {
+        return Ok(0);
+    }
+    let song = song_font(builder.doc, fonts);
+    let dingbats = builder.doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type1".to_vec())),
+        ("BaseFont", Object::Name(b"ZapfDingbats".to_vec())),
+    ]));
+    let resources = Dictionary::from_iter(vec![(
+        "Font",
+        Object::Dictionary(Dictionary::from_iter(vec![
+            (FIELD_FONT, Object::Reference(song)),
+            ("ZaDb", Object::Reference(dingbats)),
+        ])),
+    )]);
+    let form = Dictionary::from_iter(vec![
+        (
+            "Fields",
+            Object::Array(builder.fields.iter().map(|f| Object::Reference(*f)).collect()),
+        ),
+        ("DR", Object::Dictionary(resources)),
+        ("DA", Object::string_literal(default_appearance())),
+    ]);
+    let form_id = builder.doc.add_object(form);
+    let catalog = builder
+        .doc
+        .catalog_mut()
+        .map_err(|e| Error::Write(format!("printpdf produced no catalog: {e}")))?;
+    catalog.set("AcroForm", form_id);
+    Ok(count)
+}
+
+/// `/Song 9 Tf 0 g`: the field font, its size and black.
+fn default_appearance() -> String {
+    format!("/{FIELD_FONT} {FIELD_SIZE} Tf 0 g")
+}
+
+fn classify(header: &TableRow, spec: &FormFields) -> Table {
+    let texts: Vec<&str> = header.cells.iter().map(|c| c.text.trim()).collect();
+    let result = texts.iter().position(|t| *t == spec.result_column);
+    let note = texts
+        .iter()
+        .position(|t| t.starts_with(spec.note_column.as_str()));
+    match (result, note) {
+        (Some(result), Some(note)) => Table::Result {
+            no: 0,
+            result,
+            note,
+        },
+        _ if texts.len() == 2 && texts[0] == spec.label_column => Table::Labels,
+        _ => Table::Other,
+    }
+}
+
+/// The page and its height, to flip layout's top-down coordinates.
+#[derive(Clone, Copy)]
+struct Place {
+    page: ObjectId,
+    height: f32,
+}
+
+/// A cell's rectangle in PDF coordinates, inside its rules.
+fn cell_rect(row: &TableRow, cell: &Cell, page_height: f32) -> [f32; 4] {
+    let inset = 1.0;
+    [
+        cell.left + inset,
+        page_height - row.bottom + inset,
+        cell.right - inset,
+        page_height - row.top - inset,
+    ]
+}
+
+fn rect_object(rect: [f32; 4]) -> Object {
+    Object::Array(rect.iter().map(|v| Object::Real(round(*v))).collect())
+}
+
+/// To the hundredth, as the page content is written.
+fn round(value: f32) -> f32 {
+    (value * 100.0).round() / 100.0
+}
+
+/// A size in hundredths of a point, the key appearances are shared by.
+fn size_key(width: f32, height: f32) -> (i64, i64) {
+    (
+        (f64::from(width) * 100.0).round() as i64,
+        (f64::from(height) * 100.0).round() as i64,
+    )
+}
+
+/// The appearance streams of one kind and size.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Look {
+    /// A radio box: ticked, empty, and both pressed.
+    Tick,
+    Empty,
+    TickPressed,
+    EmptyPressed,
+    /// A blank text field.
+    Blank,
+}
+
+struct Builder<'d> {
+    doc: &'d mut Document,
+    appearances: HashMap<(Look, (i64, i64)), ObjectId>,
+    /// The top-level fields.
+    fields: Vec<ObjectId>,
+    /// Names given so far: a row or label seen twice gets its field once.
+    named: HashSet<String>,
+}
+
+impl Builder<'_> {
+    /// The shared appearance `look` of a widget `width` × `height`.
+    fn appearance(&mut self, look: Look, width: f32, height: f32) -> ObjectId {
+        let key = (look, size_key(width, height));
+        if let Some(id) = self.appearances.get(&key) {
+            return *id;
+        }
+        let content = match look {
+            Look::Tick => tick(width),
+            Look::Empty => String::new(),
+            Look::TickPressed => format!(
+                "q {PRESSED} 0 0 {w} {w} re f Q\n{}",
+                tick(width),
+                w = round(width)
+            ),
+            Look::EmptyPressed => format!("q {PRESSED} 0 0 {w} {w} re f Q\n", w = round(width)),
+            Look::Blank => "/Tx BMC\nEMC\n".to_string(),
+        };
+        let dict = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"XObject".to_vec())),
+            ("Subtype", Object::Name(b"Form".to_vec())),
+            ("BBox", rect_object([0.0, 0.0, width, height])),
+            ("Resources", Object::Dictionary(Dictionary::new())),
+        ]);
+        let id = self
+            .doc
+            .add_object(Stream::new(dict, content.into_bytes()));
+        self.appearances.insert(key, id);
+        id
+    }
+
+    /// The radio group `result` on the boxes of `cell`, if they carry the four labels.
+    fn radio(
+        &mut self,
+        cell: &Cell,
+        states: &HashMap<&str, &str>,
+        place: Place,
+        annots: &mut Vec<Object>,
+    ) -> Option<ObjectId> {
+        let boxes: Vec<(&crate::layout::Checkbox, &str)> = cell
+            .boxes
+            .iter()
+            .filter_map(|b| states.get(b.label.as_str()).map(|state| (b, *state)))
+            .collect();
+        if boxes.is_empty() {
+            return None;
+        }
+        let radio = self.doc.new_object_id();
+        let mut kids = Vec::with_capacity(boxes.len());
+        for (checkbox, state) in boxes {
+            let side = checkbox.side;
+            let on = self.appearance(Look::Tick, side, side);
+            let off = self.appearance(Look::Empty, side, side);
+            let on_pressed = self.appearance(Look::TickPressed, side, side);
+            let off_pressed = self.appearance(Look::EmptyPressed, side, side);
+            let pair = |on: ObjectId, off: ObjectId| {
+                Object::Dictionary(Dictionary::from_iter(vec![
+                    (state, Object::Reference(on)),
+                    ("Off", Object::Reference(off)),
+                ]))
+            };
+            let x = checkbox.at.x;
+            let top = place.height - checkbox.at.y;
+            let widget = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Annot".to_vec())),
+                ("Subtype", Object::Name(b"Widget".to_vec())),
+                ("Rect", rect_object([x, top - side, x + side, top])),
+                ("P", Object::Reference(place.page)),
+                ("Parent", Object::Reference(radio)),
+                ("F", Object::Integer(PRINT)),
+                ("AS", Object::Name(b"Off".to_vec())),
+                (
+                    "MK",
+                    Object::Dictionary(Dictionary::from_iter(vec![(
+                        "CA",
+                        Object::string_literal("4"),
+                    )])),
+                ),
+                ("DA", Object::string_literal("/ZaDb 0 Tf 0 g")),
+                (
+                    "AP",
+                    Object::Dictionary(Dictionary::from_iter(vec![
+                        ("N", pair(on, off)),
+                        ("D", pair(on_pressed, off_pressed)),
+                    ])),
+                ),
+            ]);
+            let id = self.doc.add_object(widget);
+            annots.push(Object::Reference(id));
+            kids.push(Object::Reference(id));
+        }
+        self.doc.objects.insert(
+            radio,
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("T", text_string("result")),
+                ("FT", Object::Name(b"Btn".to_vec())),
+                ("Ff", Object::Integer(RADIO_FLAGS)),
+                ("V", Object::Name(b"Off".to_vec())),
+                ("Kids", Object::Array(kids)),
+            ])),
+        );
+        Some(radio)
+    }
+
+    /// A text field with its widget, named `name`, on `rect`.
+    fn text(
+        &mut self,
+        name: &str,
+        rect: [f32; 4],
+        flags: i64,
+        place: Place,
+        annots: &mut Vec<Object>,
+    ) -> ObjectId {
+        let blank = self.appearance(Look::Blank, rect[2] - rect[0], rect[3] - rect[1]);
+        let id = self.doc.add_object(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Annot".to_vec())),
+            ("Subtype", Object::Name(b"Widget".to_vec())),
+            ("T", text_string(name)),
+            ("FT", Object::Name(b"Tx".to_vec())),
+            ("Ff", Object::Integer(flags)),
+            ("DA", Object::string_literal(default_appearance())),
+            ("Rect", rect_object(rect)),
+            ("P", Object::Reference(place.page)),
+            ("F", Object::Integer(PRINT)),
+            ("MK", Object::Dictionary(Dictionary::new())),
+            (
+                "AP",
+                Object::Dictionary(Dictionary::from_iter(vec![("N", Object::Reference(blank))])),
+            ),
+        ]));
+        annots.push(Object::Reference(id));
+        id
+    }
+}
+
+/// The tick of `☑` (as layout draws it) in a box of side `side`, in the box's own space.
+fn tick(side: f32) -> String {
+    let size = side / 0.78;
+    let width = (size * 0.06).max(0.5) * 1.4;
+    let at = |fx: f32, fy: f32| format!("{} {}", round(side * fx), round(side * (1.0 - fy)));
+    format!(
+        "q 0 G {} w {} m {} l S {} m {} l S Q\n",
+        round(width),
+        at(0.2, 0.52),
+        at(0.42, 0.75),
+        at(0.42, 0.75),
+        at(0.82, 0.22)
+    )
+}
+
+/// `STSong-Light` as a CID-keyed Type0 font over Unicode (UTF-16) codes: not embedded; a
+/// ToUnicode map (every code is its own character) lets form fillers encode typed text with
+/// it, and the widths of the Latin characters are those of the embedded regular face.
+fn song_font(doc: &mut Document, fonts: &FontSet) -> ObjectId {
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    // Every code of the Basic Multilingual Plane but the surrogates maps to itself; a range
+    // may not cross a change of the first byte, hence one per first byte.
+    let firsts: Vec<u32> = (0..=0xFFu32).filter(|b| !(0xD8..=0xDF).contains(b)).collect();
+    for chunk in firsts.chunks(100) {
+        cmap.push_str(&format!("{} beginbfrange\n", chunk.len()));
+        for b in chunk {
+            cmap.push_str(&format!("<{b:02X}00> <{b:02X}FF> <{b:02X}00>\n"));
+        }
+        cmap.push_str("endbfrange\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    let to_unicode = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
+    // Adobe-GB1 CIDs 1–95 are the proportional forms of U+0020–U+007E.
+    let latin: Vec<Object> = (0x20u8..=0x7E)
+        .map(|b| {
+            Object::Integer((fonts.advance(FontId::Regular, char::from(b)) * 1000.0).round() as i64)
+        })
+        .collect();
+    let descriptor = doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+        ("FontName", Object::Name(b"STSong-Light".to_vec())),
+        ("Flags", Object::Integer(6)),
+        (
+            "FontBBox",
+            Object::Array(vec![
+                Object::Integer(-25),
+                Object::Integer(-254),
+                Object::Integer(1000),
+                Object::Integer(880),
+            ]),
+        ),
+        ("ItalicAngle", Object::Integer(0)),
+        ("Ascent", Object::Integer(880)),
+        ("Descent", Object::Integer(-120)),
+        ("CapHeight", Object::Integer(880)),
+        ("StemV", Object::Integer(93)),
+    ]));
+    let descendant = doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"CIDFontType0".to_vec())),
+        ("BaseFont", Object::Name(b"STSong-Light".to_vec())),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("GB1")),
+                ("Supplement", Object::Integer(4)),
+            ])),
+        ),
+        ("FontDescriptor", Object::Reference(descriptor)),
+        ("DW", Object::Integer(1000)),
+        (
+            "W",
+            Object::Array(vec![Object::Integer(1), Object::Array(latin)]),
+        ),
+    ]));
+    doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type0".to_vec())),
+        ("BaseFont", Object::Name(b"STSong-Light".to_vec())),
+        ("Encoding", Object::Name(b"UniGB-UTF16-H".to_vec())),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(descendant)]),
+        ),
+        ("ToUnicode", Object::Reference(to_unicode)),
+    ]))
+}
