@@ -13,8 +13,8 @@
 //!
 //! Appearances: a radio widget's `on` appearance is the tick `☑` is drawn with, its `Off`
 //! appearance empty (the square is printed on the page), and both have a pressed (`/D`)
-//! variant, shaded; blank text fields have an empty appearance. Widgets of the same size share
-//! their appearance streams. Typed text is set in `STSong-Light`, one of the standard Chinese
+//! variant, shaded; radio widgets of the same size share these streams. A blank text field
+//! has an empty appearance of its own (form fillers write the typed text into it). Typed text is set in `STSong-Light`, one of the standard Chinese
 //! fonts of PDF (Adobe-GB1), which every Chinese-capable viewer supplies; it is not embedded.
 //! The embedded faces are subsets holding only the form's own characters, and embedding a face
 //! that covers what people type would add megabytes to every form.
@@ -262,16 +262,24 @@ fn size_key(width: f32, height: f32) -> (i64, i64) {
     )
 }
 
-/// The appearance streams of one kind and size.
+/// The appearance streams of a radio box, shared by the boxes of one size.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Look {
-    /// A radio box: ticked, empty, and both pressed.
+    /// Ticked, empty, and both pressed.
     Tick,
     Empty,
     TickPressed,
     EmptyPressed,
-    /// A blank text field.
-    Blank,
+}
+
+/// The dictionary of an appearance stream `width` × `height`.
+fn appearance_dict(width: f32, height: f32) -> Dictionary {
+    Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"XObject".to_vec())),
+        ("Subtype", Object::Name(b"Form".to_vec())),
+        ("BBox", rect_object([0.0, 0.0, width, height])),
+        ("Resources", Object::Dictionary(Dictionary::new())),
+    ])
 }
 
 struct Builder<'d> {
@@ -299,17 +307,11 @@ impl Builder<'_> {
                 w = round(width)
             ),
             Look::EmptyPressed => format!("q {PRESSED} 0 0 {w} {w} re f Q\n", w = round(width)),
-            Look::Blank => "/Tx BMC\nEMC\n".to_string(),
         };
-        let dict = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"XObject".to_vec())),
-            ("Subtype", Object::Name(b"Form".to_vec())),
-            ("BBox", rect_object([0.0, 0.0, width, height])),
-            ("Resources", Object::Dictionary(Dictionary::new())),
-        ]);
-        let id = self
-            .doc
-            .add_object(Stream::new(dict, content.into_bytes()));
+        let id = self.doc.add_object(Stream::new(
+            appearance_dict(width, height),
+            content.into_bytes(),
+        ));
         self.appearances.insert(key, id);
         id
     }
@@ -396,7 +398,12 @@ impl Builder<'_> {
         place: Place,
         annots: &mut Vec<Object>,
     ) -> ObjectId {
-        let blank = self.appearance(Look::Blank, rect[2] - rect[0], rect[3] - rect[1]);
+        // Its own, not shared: fillers (pypdf) write the typed text into the field's
+        // appearance stream in place, which would show it in every field sharing the stream.
+        let blank = self.doc.add_object(Stream::new(
+            appearance_dict(rect[2] - rect[0], rect[3] - rect[1]),
+            b"/Tx BMC\nEMC\n".to_vec(),
+        ));
         let id = self.doc.add_object(Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Annot".to_vec())),
             ("Subtype", Object::Name(b"Widget".to_vec())),
