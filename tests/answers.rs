@@ -486,7 +486,7 @@ fn bad_sheets_get_precise_errors() {
     let output = checkgen_in(dir.path(), &["assess", "form.pdf"]);
     assert_eq!(code(&output), 1);
     assert!(
-        stderr(&output).contains("form.pdf:1:1: is a PDF"),
+        stderr(&output).contains("form.pdf:1:1: cannot be read as a PDF"),
         "{}",
         stderr(&output)
     );

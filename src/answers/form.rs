@@ -32,7 +32,6 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Filled> {
             "save the filled form again from the PDF viewer (Save, not Print to PDF)",
         )
     })?;
-    let identity = identity(file, &doc)?;
     let pages: HashMap<_, usize> = doc
         .get_pages()
         .into_iter()
@@ -57,6 +56,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Filled> {
             NOT_A_FORM_HELP,
         ));
     }
+    let identity = identity(file, &doc)?;
     for root in &roots {
         collect(&doc, &pages, root, "", 0, &mut fields);
     }

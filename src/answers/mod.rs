@@ -382,7 +382,10 @@ pub fn form_fields(
     let columns = Columns::of(job.selection.audience);
     let identity = identity(set, job, view);
     crate::pdf::FormFields {
-        rows: rows(view).iter().map(|row| (row.no.clone(), row.key())).collect(),
+        rows: rows(view)
+            .iter()
+            .map(|row| (row.no.clone(), row.key()))
+            .collect(),
         result_column: columns.result.to_string(),
         note_column: columns.note.to_string(),
         label_column: "项目".to_string(),
@@ -395,22 +398,26 @@ pub fn form_fields(
 }
 
 /// The identity of `job`'s form, rendered from `view`; the fields to fill in left blank.
-fn identity(set: &crate::rules::RuleSet, job: &crate::generate::Job, view: &ChecklistView) -> Identity {
+fn identity(
+    set: &crate::rules::RuleSet,
+    job: &crate::generate::Job,
+    view: &ChecklistView,
+) -> Identity {
     let selection = &job.selection;
     Identity {
-            layout: SHEET_LAYOUT,
-            title: view.title.clone(),
-            audience: selection.audience,
-            sectors: selection.sectors.clone(),
-            level: selection.level,
-            authority: selection.authority.clone(),
-            profile: selection.profile.as_ref().map(profile_id),
-            rules_version: crate::issue::rules_version(set),
-            tool: format!("checkgen {}", env!("CARGO_PKG_VERSION")),
-            org_name: job.org.name.clone(),
-            credit_code: job.org.credit_code.clone(),
-            date: String::new(),
-            inspectors: String::new(),
+        layout: SHEET_LAYOUT,
+        title: view.title.clone(),
+        audience: selection.audience,
+        sectors: selection.sectors.clone(),
+        level: selection.level,
+        authority: selection.authority.clone(),
+        profile: selection.profile.as_ref().map(profile_id),
+        rules_version: crate::issue::rules_version(set),
+        tool: format!("checkgen {}", env!("CARGO_PKG_VERSION")),
+        org_name: job.org.name.clone(),
+        credit_code: job.org.credit_code.clone(),
+        date: String::new(),
+        inspectors: String::new(),
     }
 }
 

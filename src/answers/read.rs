@@ -81,7 +81,13 @@ fn sheet_error(file: &str, problems: Vec<Problem>) -> Error {
     }
 }
 
-pub(super) fn one_problem(file: &str, line: usize, column: usize, message: String, help: &str) -> Error {
+pub(super) fn one_problem(
+    file: &str,
+    line: usize,
+    column: usize,
+    message: String,
+    help: &str,
+) -> Error {
     sheet_error(
         file,
         vec![Problem::new(Location::new(file, line, column), message).with_help(help)],

@@ -114,9 +114,8 @@ fn row(
     texts: &[(Point, &str)],
     squares: &[(Point, f32)],
 ) -> TableRow {
-    let inside = |p: Point, left: f32, right: f32| {
-        p.x >= left && p.x < right && p.y > top && p.y <= bottom
-    };
+    let inside =
+        |p: Point, left: f32, right: f32| p.x >= left && p.x < right && p.y > top && p.y <= bottom;
     let cells = edges
         .windows(2)
         .map(|edge| {
@@ -178,7 +177,8 @@ mod tests {
     #[test]
     fn rows_cells_and_boxes_come_back_from_the_drawing() {
         let fonts = FontSet::get().unwrap();
-        let markdown = "# 表\n\n| 序号 | 结果 | 说明 |\n| --- | --- | --- |\n| 1.2 | ☐符合<br>☐不符合 |  |\n";
+        let markdown =
+            "# 表\n\n| 序号 | 结果 | 说明 |\n| --- | --- | --- |\n| 1.2 | ☐符合<br>☐不符合 |  |\n";
         let document = layout(fonts, markdown, &LayoutOptions::default());
         let rows = table_rows(&document.pages[0]);
         assert_eq!(rows.len(), 2);

@@ -65,7 +65,11 @@ const PRESSED: &str = "0.8 g";
 /// How a table's body rows are filled in, from its header row.
 #[derive(Clone, Copy)]
 enum Table {
-    Result { no: usize, result: usize, note: usize },
+    Result {
+        no: usize,
+        result: usize,
+        note: usize,
+    },
     Labels,
     Other,
 }
@@ -191,7 +195,13 @@ pub fn add(
     let form = Dictionary::from_iter(vec![
         (
             "Fields",
-            Object::Array(builder.fields.iter().map(|f| Object::Reference(*f)).collect()),
+            Object::Array(
+                builder
+                    .fields
+                    .iter()
+                    .map(|f| Object::Reference(*f))
+                    .collect(),
+            ),
         ),
         ("DR", Object::Dictionary(resources)),
         ("DA", Object::string_literal(default_appearance())),
@@ -452,7 +462,9 @@ fn song_font(doc: &mut Document, fonts: &FontSet) -> ObjectId {
     );
     // Every code of the Basic Multilingual Plane but the surrogates maps to itself; a range
     // may not cross a change of the first byte, hence one per first byte.
-    let firsts: Vec<u32> = (0..=0xFFu32).filter(|b| !(0xD8..=0xDF).contains(b)).collect();
+    let firsts: Vec<u32> = (0..=0xFFu32)
+        .filter(|b| !(0xD8..=0xDF).contains(b))
+        .collect();
     for chunk in firsts.chunks(100) {
         cmap.push_str(&format!("{} beginbfrange\n", chunk.len()));
         for b in chunk {
