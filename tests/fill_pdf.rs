@@ -596,3 +596,57 @@ fn a_pdf_that_is_no_form_is_refused_by_name() {
         stderr(&output)
     );
 }
+
+#[test]
+fn an_issued_form_is_fillable_and_names_its_enterprise() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    std::fs::write(
+        path.join("r.csv"),
+        "单位名称,统一社会信用代码,所属行业,系统等级\n烟台某通信有限公司,91370600MA3C00003H,telecom,3\n",
+    )
+    .unwrap();
+    let issue = |out: &str, extra: &[&str]| {
+        let args = [
+            &[
+                "issue",
+                "--roster",
+                "r.csv",
+                "--out",
+                out,
+                "--audience",
+                "enterprise",
+                "--date",
+                "2026-12-01",
+                "--format",
+                "pdf",
+            ][..],
+            extra,
+        ]
+        .concat();
+        run(path, &args);
+        std::fs::read_dir(path.join(out))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.extension().is_some_and(|e| e == "pdf") && !p.to_string_lossy().contains("附件")
+            })
+            .expect("an issued PDF")
+    };
+    let form = issue("fields", &[]);
+    let plain = issue("plain", &["--no-fields"]);
+    qpdf_clean(&form);
+    let doc = lopdf::Document::load(&form).unwrap();
+    assert!(doc.catalog().unwrap().get(b"AcroForm").is_ok());
+    let doc = lopdf::Document::load(&plain).unwrap();
+    assert!(doc.catalog().unwrap().get(b"AcroForm").is_err());
+
+    // Read back blank: the enterprise the form was issued to, every row unanswered.
+    let name = form.file_name().unwrap().to_str().unwrap().to_string();
+    std::fs::copy(&form, path.join(&name)).unwrap();
+    let report = assess_json(path, &name);
+    assert_eq!(report["identity"]["org_name"], "烟台某通信有限公司");
+    assert_eq!(report["identity"]["credit_code"], "91370600MA3C00003H");
+    assert_eq!(report["counts"]["unanswered"], report["counts"]["total"]);
+    assert_eq!(report["counts"]["total"], 179);
+}
