@@ -65,8 +65,8 @@ const PRESSED: &str = "0.8 g";
 /// How a table's body rows are filled in, from its header row.
 #[derive(Clone, Copy)]
 enum Table {
+    /// The result and note columns; the first column is 序号.
     Result {
-        no: usize,
         result: usize,
         note: usize,
     },
@@ -112,20 +112,26 @@ pub fn add(
                 height: page.height,
             };
             match table {
-                Table::Result { no, result, note } => {
-                    let Some(name) = rows.get(row.cells[no].text.trim()) else {
+                Table::Result { result, note } => {
+                    // A table drawn otherwise (a row of another shape) gets no fields.
+                    let (Some(first), Some(result), Some(note)) = (
+                        row.cells.first(),
+                        row.cells.get(result),
+                        row.cells.get(note),
+                    ) else {
+                        continue;
+                    };
+                    let Some(name) = rows.get(first.text.trim()) else {
                         continue;
                     };
                     if !builder.named.insert((*name).to_string()) {
                         continue;
                     }
                     let mut kids = Vec::new();
-                    if let Some(radio) =
-                        builder.radio(&row.cells[result], &states, place, &mut annots)
-                    {
+                    if let Some(radio) = builder.radio(result, &states, place, &mut annots) {
                         kids.push(radio);
                     }
-                    let rect = cell_rect(&row, &row.cells[note], place.height);
+                    let rect = cell_rect(&row, note, place.height);
                     kids.push(builder.text("note", rect, MULTILINE, place, &mut annots));
                     let parent = builder.doc.add_object(Dictionary::from_iter(vec![
                         ("T", text_string(name)),
@@ -227,11 +233,7 @@ fn classify(header: &TableRow, spec: &FormFields) -> Table {
         .iter()
         .position(|t| t.starts_with(spec.note_column.as_str()));
     match (result, note) {
-        (Some(result), Some(note)) => Table::Result {
-            no: 0,
-            result,
-            note,
-        },
+        (Some(result), Some(note)) => Table::Result { result, note },
         _ if texts.len() == 2 && texts[0] == spec.label_column => Table::Labels,
         _ => Table::Other,
     }
