@@ -5,25 +5,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{checkgen_in, code, external, stderr, stdout};
+use common::{checkgen_in, code, external, stderr, stdout, weighted_score};
 
-/// Runs a Python script with openpyxl. A missing Python or openpyxl fails the test with what
-/// to install: a check that passes without its reader would check nothing.
 fn python(script: &str, args: &[&str]) -> String {
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap_or_else(|err| panic!("python3 could not be run ({err}): install python3"));
-    assert!(
-        output.status.success(),
-        "python3 failed (install openpyxl: `pip install openpyxl`; .ci/run does it):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("python prints UTF-8")
+    common::python(script, args, "openpyxl")
 }
 
 /// `answers` for the self-assessment of telecom at level 3 into `dir/name`.
@@ -54,25 +40,9 @@ fn points(result: &str) -> Option<f64> {
     }
 }
 
-fn weight(severity: &str) -> f64 {
-    match severity {
-        "关键项" => 3.0,
-        "一般项" => 2.0,
-        "提示项" => 1.0,
-        other => panic!("unknown severity label {other}"),
-    }
-}
-
 /// The expected overall score of rows `(severity label, result)`, to one decimal.
 fn expected_score(rows: &[(String, String)]) -> f64 {
-    let (mut earned, mut possible) = (0.0, 0.0);
-    for (severity, result) in rows {
-        if let Some(p) = points(result) {
-            earned += weight(severity) * p;
-            possible += weight(severity);
-        }
-    }
-    (earned / possible * 1000.0).round() / 10.0
+    weighted_score(rows.iter().map(|(s, r)| (s.clone(), points(r))))
 }
 
 /// Assesses `file` in `dir` into `report.json` and returns the report object.

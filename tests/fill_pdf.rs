@@ -6,25 +6,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{checkgen_in, code, external, stderr, stdout};
+use common::{checkgen_in, code, external, stderr, stdout, weighted_score};
 
-/// Runs a Python script. A missing Python, pypdf or pypdfium2 fails the test with what to
-/// install: a check that passes without its reader would check nothing.
 fn python(script: &str, args: &[&str]) -> String {
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap_or_else(|err| panic!("python3 could not be run ({err}): install python3"));
-    assert!(
-        output.status.success(),
-        "python3 failed (install pypdf and pypdfium2: `pip install pypdf pypdfium2`; .ci/run does it):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("python prints UTF-8")
+    common::python(script, args, "pypdf pypdfium2")
 }
 
 fn run(dir: &Path, args: &[&str]) {
@@ -54,15 +40,6 @@ fn points(state: &str) -> Option<f64> {
         "partial" => Some(0.5),
         "non_compliant" => Some(0.0),
         _ => None,
-    }
-}
-
-fn weight(severity: &str) -> f64 {
-    match severity {
-        "关键项" => 3.0,
-        "一般项" => 2.0,
-        "提示项" => 1.0,
-        other => panic!("unknown severity label {other}"),
     }
 }
 
@@ -124,16 +101,15 @@ fn assess_json(dir: &Path, file: &str) -> serde_json::Value {
     document["report"].clone()
 }
 
-/// The overall score of rows `(severity, state)`, to one decimal.
-fn expected_score(rows: &[(String, &str)]) -> f64 {
-    let (mut earned, mut possible) = (0.0, 0.0);
-    for (severity, state) in rows {
-        if let Some(p) = points(state) {
-            earned += weight(severity) * p;
-            possible += weight(severity);
-        }
-    }
-    (earned / possible * 1000.0).round() / 10.0
+/// Checks the report's overall score against this test's computation for rows
+/// `(name, severity label)` given `states`.
+fn check_score(report: &serde_json::Value, rows: &[(String, String)], states: &[&str]) {
+    let expected = weighted_score(
+        rows.iter()
+            .zip(states)
+            .map(|((_, severity), state)| (severity.clone(), points(state))),
+    );
+    assert_eq!(report["overall"]["percent"].as_f64().unwrap(), expected);
 }
 
 fn check_counts(report: &serde_json::Value, states: &[&str]) {
@@ -319,15 +295,7 @@ fn a_form_filled_by_pypdf_reads_back_as_its_sheet_and_shows_what_was_typed() {
     // Read back: the hand computation, and the same report as the same answers in a sheet.
     let report = assess_json(path, "filled.pdf");
     check_counts(&report, &states);
-    let scored: Vec<(String, &str)> = rows
-        .iter()
-        .zip(&states)
-        .map(|((_, severity), state)| (severity.clone(), *state))
-        .collect();
-    assert_eq!(
-        report["overall"]["percent"].as_f64().unwrap(),
-        expected_score(&scored)
-    );
+    check_score(&report, &rows, &states);
     assert_eq!(report["identity"]["org_name"], org);
     let notes: Vec<Option<String>> = (0..rows.len()).map(note).collect();
     std::fs::write(
@@ -536,15 +504,7 @@ fn an_inspection_form_filled_through_pdfium_reads_back() {
     check_counts(&report, &states);
     let text = std::fs::read_to_string(path.join("pdfium.pdf.json")).unwrap();
     assert!(text.contains(&note(1).unwrap()), "{text}");
-    let scored: Vec<(String, &str)> = rows
-        .iter()
-        .zip(&states)
-        .map(|((_, severity), state)| (severity.clone(), *state))
-        .collect();
-    assert_eq!(
-        report["overall"]["percent"].as_f64().unwrap(),
-        expected_score(&scored)
-    );
+    check_score(&report, &rows, &states);
     let notes: Vec<Option<String>> = (0..rows.len())
         .map(|i| if i < 12 { note(i) } else { None })
         .collect();

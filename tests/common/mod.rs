@@ -71,3 +71,44 @@ pub const REVIEWER_PHRASES: [&str; 7] = [
     "顺延",
     "2016年文本",
 ];
+
+/// Runs a Python script with `args`. A missing Python or module fails the test with what to
+/// install (`modules`, as pip names them): a check that passes without its reader would
+/// check nothing.
+pub fn python(script: &str, args: &[&str], modules: &str) -> String {
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("python3 could not be run ({err}): install python3"));
+    assert!(
+        output.status.success(),
+        "python3 failed (install {modules}: `pip install {modules}`; .ci/run does it):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("python prints UTF-8")
+}
+
+/// The weight of a severity label, as the tests read the scoring rule: 关键项 3, 一般项 2,
+/// 提示项 1.
+pub fn weight(severity: &str) -> f64 {
+    match severity {
+        "关键项" => 3.0,
+        "一般项" => 2.0,
+        "提示项" => 1.0,
+        other => panic!("unknown severity label {other}"),
+    }
+}
+
+/// The overall score, to one decimal, of rows `(severity label, points)`; `None` is not scored.
+pub fn weighted_score(rows: impl IntoIterator<Item = (String, Option<f64>)>) -> f64 {
+    let (mut earned, mut possible) = (0.0, 0.0);
+    for (severity, points) in rows {
+        if let Some(p) = points {
+            earned += weight(&severity) * p;
+            possible += weight(&severity);
+        }
+    }
+    (earned / possible * 1000.0).round() / 10.0
+}
