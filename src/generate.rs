@@ -3,6 +3,7 @@
 //! the others.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -76,58 +77,101 @@ pub const APPENDIX_TEMPLATE: &str = "appendix.md";
 /// One form: its view model, its Markdown and the fill-in fields of its PDF.
 #[derive(Debug, Clone)]
 pub struct Form {
-    pub view: ChecklistView,
+    /// The view of the form's selection, shared by every form of that selection (see
+    /// [`Prepared`]): its `org` and issue fields are empty; the form's own are in its [`Job`].
+    pub view: Arc<ChecklistView>,
     pub markdown: String,
     /// `None` for an appendix, or when fields are turned off ([`Meta::pdf_fields`]).
     pub fields: Option<crate::pdf::FormFields>,
 }
 
-/// Builds the view of one form and renders its Markdown. An issued form's Markdown starts
-/// with the footer comment naming its number, so that custom templates get it too.
-pub fn form(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
-    let view = job_view(set, job);
-    let mut markdown = template::render(
-        tera,
-        template::name_for(job.selection.audience),
-        &view,
-        meta,
-    )?;
-    if !view.form_number.is_empty() {
-        markdown.insert_str(
-            0,
-            &format!("{FOOTER_MARK} 编号：{} -->\n\n", view.form_number),
-        );
+/// What every form of one selection has in common, made once: the view (items, instruments,
+/// counts) and that view as templates see it. A campaign issues thousands of forms over a
+/// handful of selections, and building and converting the view was a sixth of each form's
+/// work; each form now only adds its organisation and number.
+pub struct Prepared {
+    view: Arc<ChecklistView>,
+    /// `view` as a template value; its fields are shared (reference-counted) by every copy.
+    value: tera::Map,
+    /// The rules' version, which a PDF form's fields carry in its identity.
+    rules_version: String,
+}
+
+impl Prepared {
+    /// The shared part of every form of `selection`.
+    pub fn new(set: &RuleSet, selection: &Selection) -> Prepared {
+        let checklist = select::checklist(set, selection);
+        let view = view::build(set, &checklist, OrgView::default(), Seeds::embedded());
+        let value = tera::Value::from_serializable(&view)
+            .into_map()
+            .expect("a ChecklistView serializes as a map");
+        Prepared {
+            view: Arc::new(view),
+            value,
+            rules_version: crate::issue::rules_version(set),
+        }
     }
-    let fields = meta
-        .pdf_fields
-        .then(|| crate::answers::form_fields(set, job, &view));
-    Ok(Form {
-        view,
-        markdown,
-        fields,
-    })
+
+    /// The view of `job` as templates see it: the shared view with the job's organisation
+    /// and issue fields set (the same value [`view::build`] would give for the job).
+    fn value(&self, job: &Job) -> tera::Value {
+        let mut map = self.value.clone();
+        let issued = &job.issued;
+        let mut set = |key: &'static str, value: tera::Value| {
+            let slot = map
+                .get_mut(&tera::value::Key::from(key))
+                .expect("every field of ChecklistView is in its serialized map");
+            *slot = value;
+        };
+        set("org", tera::Value::from_serializable(&job.org));
+        set("form_number", issued.form_number.as_str().into());
+        set("issuer", issued.issuer.as_str().into());
+        set("appendix", tera::Value::from_serializable(&issued.appendix));
+        set("appendix_file", issued.appendix_file.as_str().into());
+        tera::Value::from(map)
+    }
+
+    /// Renders `job`'s form, which must be of this selection. An issued form's Markdown starts
+    /// with the footer comment naming its number, so that custom templates get it too.
+    pub fn form(&self, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
+        let name = template::name_for(job.selection.audience);
+        let mut markdown = template::render_prepared(tera, name, "view", self.value(job), meta)?;
+        let number = &job.issued.form_number;
+        if !number.is_empty() {
+            markdown.insert_str(0, &format!("{FOOTER_MARK} 编号：{number} -->\n\n"));
+        }
+        let fields = meta
+            .pdf_fields
+            .then(|| crate::answers::form_fields(&self.rules_version, job, &self.view));
+        Ok(Form {
+            view: Arc::clone(&self.view),
+            markdown,
+            fields,
+        })
+    }
+
+    /// The separate appendix of quoted clauses of this selection, rendered with
+    /// [`APPENDIX_TEMPLATE`].
+    pub fn appendix(&self, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
+        let markdown =
+            template::render_prepared(tera, APPENDIX_TEMPLATE, "view", self.value(job), meta)?;
+        Ok(Form {
+            view: Arc::clone(&self.view),
+            markdown,
+            fields: None,
+        })
+    }
+}
+
+/// Builds the view of one form and renders its Markdown (see [`Prepared::form`]).
+pub fn form(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
+    Prepared::new(set, &job.selection).form(tera, job, meta)
 }
 
 /// The separate appendix of quoted clauses for `job`'s selection, rendered with
 /// [`APPENDIX_TEMPLATE`]: the same for every form of that selection.
 pub fn appendix(set: &RuleSet, tera: &Tera, job: &Job, meta: &Meta) -> Result<Form> {
-    let view = job_view(set, job);
-    let markdown = template::render(tera, APPENDIX_TEMPLATE, &view, meta)?;
-    Ok(Form {
-        view,
-        markdown,
-        fields: None,
-    })
-}
-
-fn job_view(set: &RuleSet, job: &Job) -> ChecklistView {
-    let checklist = select::checklist(set, &job.selection);
-    let mut view = view::build(set, &checklist, job.org.clone(), Seeds::embedded());
-    view.form_number = job.issued.form_number.clone();
-    view.issuer = job.issued.issuer.clone();
-    view.appendix = job.issued.appendix;
-    view.appendix_file = job.issued.appendix_file.clone();
-    view
+    Prepared::new(set, &job.selection).appendix(tera, job, meta)
 }
 
 /// Renders the Markdown of one form.

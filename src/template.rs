@@ -64,8 +64,19 @@ pub fn render_value<T: serde::Serialize>(
     value: &T,
     meta: &Meta,
 ) -> Result<String> {
+    render_prepared(tera, name, key, tera::Value::from_serializable(value), meta)
+}
+
+/// [`render_value`] of a value already converted for templates.
+pub fn render_prepared(
+    tera: &Tera,
+    name: &str,
+    key: &'static str,
+    value: tera::Value,
+    meta: &Meta,
+) -> Result<String> {
     let mut context = Context::new();
-    context.insert(key, value);
+    context.insert_value(key, value);
     context.insert("meta", meta);
     context.insert("checkgen_version", &meta.checkgen_version);
     let mut out = Bounded {

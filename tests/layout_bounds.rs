@@ -29,7 +29,7 @@ fn drawn_text(document: &Document) -> String {
         .iter()
         .flat_map(|page| &page.items)
         .filter_map(|(_, item)| match item {
-            Item::Text { text, .. } => Some(text.as_str()),
+            Item::Text { text, .. } => Some(&**text),
             _ => None,
         })
         .flat_map(str::chars)

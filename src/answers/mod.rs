@@ -367,7 +367,7 @@ pub fn profile_id(profile: &crate::profile::Profile) -> String {
 pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
     let view = form_view(set, &job.selection, job.org.clone());
     Sheet {
-        identity: identity(set, job, &view),
+        identity: identity(crate::issue::rules_version(set), job, &view),
         rows: rows(&view),
     }
 }
@@ -375,12 +375,12 @@ pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
 /// The fill-in fields of `job`'s PDF form (rendered from `view`): its rows named as the
 /// sheet's, and its identity as the sheet carries it, in JSON.
 pub fn form_fields(
-    set: &crate::rules::RuleSet,
+    rules_version: &str,
     job: &crate::generate::Job,
     view: &ChecklistView,
 ) -> crate::pdf::FormFields {
     let columns = Columns::of(job.selection.audience);
-    let identity = identity(set, job, view);
+    let identity = identity(rules_version.to_string(), job, view);
     crate::pdf::FormFields {
         rows: rows(view)
             .iter()
@@ -397,9 +397,10 @@ pub fn form_fields(
     }
 }
 
-/// The identity of `job`'s form, rendered from `view`; the fields to fill in left blank.
+/// The identity of `job`'s form, rendered from `view` with rules of `rules_version`; the fields
+/// to fill in left blank.
 fn identity(
-    set: &crate::rules::RuleSet,
+    rules_version: String,
     job: &crate::generate::Job,
     view: &ChecklistView,
 ) -> Identity {
@@ -412,7 +413,7 @@ fn identity(
         level: selection.level,
         authority: selection.authority.clone(),
         profile: selection.profile.as_ref().map(profile_id),
-        rules_version: crate::issue::rules_version(set),
+        rules_version,
         tool: format!("checkgen {}", env!("CARGO_PKG_VERSION")),
         org_name: job.org.name.clone(),
         credit_code: job.org.credit_code.clone(),

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::error::{Error, Result};
-use crate::generate::{self, Format, Issued, Job};
+use crate::generate::{self, Format, Issued, Job, Prepared};
 use crate::output;
 use crate::roster::{Roster, RowError};
 use crate::rules::{Audience, RuleSet};
@@ -74,6 +74,8 @@ struct Planned {
     row: usize,
     job: Job,
     stem: String,
+    /// Index of the job's selection in the run's prepared selections.
+    prepared: usize,
 }
 
 /// Issues the shard's rows of `roster` into `out` and returns the register, without writing
@@ -109,6 +111,8 @@ pub fn run(
     let mut errors: Vec<RowError> = Vec::new();
     let mut planned: Vec<Planned> = Vec::new();
     let mut selections: BTreeMap<String, Selection> = BTreeMap::new();
+    // The distinct selections of the run, each prepared once (a handful for any roster).
+    let mut prepared: Vec<(Selection, Prepared)> = Vec::new();
     for row in mine {
         let entry = match &row.entry {
             Ok(entry) => entry,
@@ -162,6 +166,14 @@ pub fn run(
             phone: entry.phone.clone(),
             extra: entry.extra.clone(),
         };
+        let index = match prepared.iter().position(|(s, _)| *s == selection) {
+            Some(index) => index,
+            None => {
+                let shared = Prepared::new(campaign.set, &selection);
+                prepared.push((selection.clone(), shared));
+                prepared.len() - 1
+            }
+        };
         let mut job = Job::new(selection, org);
         job.issued = Issued {
             form_number: number,
@@ -173,6 +185,7 @@ pub fn run(
             row: row.row,
             job,
             stem,
+            prepared: index,
         });
     }
     let appendices = selections
@@ -182,7 +195,7 @@ pub fn run(
     let results: Vec<std::result::Result<FormRecord, RowError>> = planned
         .par_iter()
         .map(|planned| {
-            let result = write_form(campaign, out, planned);
+            let result = write_form(campaign, out, planned, &prepared[planned.prepared].1);
             match &result {
                 Ok((record, warnings)) => done(&Done::Issued {
                     number: record.number.clone(),
@@ -248,6 +261,7 @@ fn write_form(
     campaign: &Campaign,
     out: &Path,
     planned: &Planned,
+    prepared: &Prepared,
 ) -> std::result::Result<(FormRecord, Vec<String>), RowError> {
     let job = &planned.job;
     let fail = |err: Error| RowError {
@@ -255,7 +269,9 @@ fn write_form(
         column: String::new(),
         reason: error_text(&err),
     };
-    let form = generate::form(campaign.set, campaign.tera, job, campaign.meta).map_err(fail)?;
+    let form = prepared
+        .form(campaign.tera, job, campaign.meta)
+        .map_err(fail)?;
     let outputs =
         generate::outputs(&form, &job.selection, &campaign.formats, campaign.meta).map_err(fail)?;
     let files = write_files(out, &planned.stem, &outputs.files).map_err(fail)?;

@@ -4,7 +4,7 @@
 use crate::fonts::FontId;
 
 /// How a stretch of inline text is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Style {
     /// The face (bold text uses the bold face; italic and code use the regular one).
     pub font: FontId,
@@ -37,6 +37,20 @@ pub struct Inline {
 }
 
 impl Inline {
+    /// Text with its style runs, as [`Inline::into_parts`] gave them.
+    pub fn from_parts(text: String, runs: Vec<(usize, Style)>) -> Inline {
+        Inline {
+            text,
+            runs,
+            pending_soft: false,
+        }
+    }
+
+    /// The text and its style runs.
+    pub fn into_parts(self) -> (String, Vec<(usize, Style)>) {
+        (self.text, self.runs)
+    }
+
     /// Appends `s` in `style`.
     pub fn push(&mut self, s: &str, style: Style) {
         let mut chars = s.chars().filter_map(clean).peekable();

@@ -7,6 +7,7 @@
 //! is what Chinese forms expect: every line but the last is full.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -29,8 +30,8 @@ struct Glyph {
 /// A run of same-style text within a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frag {
-    /// The characters.
-    pub text: String,
+    /// The characters, shared with the items drawn from them.
+    pub text: Arc<str>,
     /// Their style.
     pub style: Style,
     /// Offset from the line's left end.
@@ -250,47 +251,61 @@ fn build_line(text: &str, glyphs: &[Glyph]) -> Line {
         .iter()
         .rposition(|g| !is_space(g.c))
         .map_or(0, |i| i + 1);
-    let mut line = Line::default();
+    /// A fragment being gathered: whether a glyph may still join it, its byte range in
+    /// `text`, style, offset, width and whether it holds a box.
+    struct Part {
+        open: bool,
+        from: usize,
+        to: usize,
+        style: Style,
+        x: f32,
+        width: f32,
+        boxed: bool,
+    }
+    let mut parts: Vec<Part> = Vec::new();
     let mut x = 0.0;
-    // Byte range in `text` of the fragment being gathered.
-    let mut open: Option<(usize, usize)> = None;
-    let close = |line: &mut Line, open: &mut Option<(usize, usize)>| {
-        if let (Some((from, to)), Some(frag)) = (open.take(), line.frags.last_mut()) {
-            frag.text = text
-                .get(from..to)
-                .expect("glyph byte offsets come from the text's own char_indices")
-                .to_string();
-        }
-    };
     for g in &glyphs[..end] {
         let to = g.byte + g.c.len_utf8();
         if g.c == '\n' {
-            close(&mut line, &mut open);
+            if let Some(part) = parts.last_mut() {
+                part.open = false;
+            }
             continue;
         }
-        match (&mut open, line.frags.last_mut()) {
-            (Some((_, until)), Some(frag)) if frag.style == g.style => {
-                *until = to;
-                frag.width += g.width;
-                frag.boxed |= g.boxed;
+        match parts.last_mut() {
+            Some(part) if part.open && part.style == g.style => {
+                part.to = to;
+                part.width += g.width;
+                part.boxed |= g.boxed;
             }
-            _ => {
-                close(&mut line, &mut open);
-                open = Some((g.byte, to));
-                line.frags.push(Frag {
-                    text: String::new(),
-                    style: g.style,
-                    x,
-                    width: g.width,
-                    boxed: g.boxed,
-                });
-            }
+            _ => parts.push(Part {
+                open: true,
+                from: g.byte,
+                to,
+                style: g.style,
+                x,
+                width: g.width,
+                boxed: g.boxed,
+            }),
         }
         x += g.width;
     }
-    close(&mut line, &mut open);
-    line.width = x;
-    line
+    Line {
+        frags: parts
+            .into_iter()
+            .map(|part| Frag {
+                text: text
+                    .get(part.from..part.to)
+                    .expect("glyph byte offsets come from the text's own char_indices")
+                    .into(),
+                style: part.style,
+                x: part.x,
+                width: part.width,
+                boxed: part.boxed,
+            })
+            .collect(),
+        width: x,
+    }
 }
 
 /// The characters the font lacks, in order of first appearance, with a set beside the list
@@ -346,7 +361,7 @@ pub fn emit_line(
         items.push((
             at,
             Item::Text {
-                text: frag.text.clone(),
+                text: Arc::clone(&frag.text),
                 font: frag.style.font,
                 size,
             },

@@ -7,6 +7,7 @@
 //! Coordinates are PDF points (1/72 in) with the origin at the **top-left** corner of the page
 //! and `y` growing downwards, the way a reader scans a form; the writer flips them.
 
+mod cache;
 mod cells;
 mod inline;
 mod linebreak;
@@ -18,6 +19,7 @@ mod table;
 mod walker;
 
 use std::fmt;
+use std::sync::Arc;
 
 use pulldown_cmark::{Options, Parser};
 
@@ -72,8 +74,9 @@ pub enum Item {
     /// contain characters the font lacks: layout has already drawn a box where each one goes
     /// and reported them, and the writer keeps them in the text layer.
     Text {
-        /// The characters, in reading order.
-        text: String,
+        /// The characters, in reading order (shared by the items drawn from one line, so a
+        /// table row repeated across pages and forms is not copied).
+        text: Arc<str>,
         /// The face.
         font: FontId,
         /// Font size in points.
@@ -320,7 +323,7 @@ mod tests {
         assert_eq!(document.pages.len(), 2);
         for (i, page) in document.pages.iter().enumerate() {
             let footer = page.items.iter().rev().find_map(|(_, item)| match item {
-                Item::Text { text, .. } => Some(text.as_str()),
+                Item::Text { text, .. } => Some(&**text),
                 _ => None,
             });
             let expected = format!(
@@ -330,10 +333,9 @@ mod tests {
             assert_eq!(footer, Some(expected.as_str()));
         }
         let plain = layout(fonts, "# 表\n", &LayoutOptions::default());
-        assert!(plain.pages[0]
-            .items
-            .iter()
-            .any(|(_, item)| matches!(item, Item::Text { text, .. } if text == "第 1 页 共 1 页")));
+        assert!(plain.pages[0].items.iter().any(
+            |(_, item)| matches!(item, Item::Text { text, .. } if &**text == "第 1 页 共 1 页")
+        ));
     }
 
     #[test]

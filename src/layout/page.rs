@@ -301,7 +301,7 @@ impl<'f> PageBuilder<'f> {
             page.items.push((
                 Point::new(x, page.height - FOOTER_BASELINE),
                 Item::Text {
-                    text,
+                    text: text.into(),
                     font: FontId::Regular,
                     size: FOOTER_SIZE,
                 },

@@ -97,11 +97,11 @@ proptest! {
         width in 100.0f32..800.0,
     ) {
         let columns = cells.iter().map(Vec::len).max().unwrap_or(1);
-        let rows: Vec<Vec<Shaped>> = cells
+        let rows: Vec<Vec<(f32, f32)>> = cells
             .iter()
             .map(|row| {
                 (0..columns)
-                    .map(|c| shaped(row.get(c).map_or("", String::as_str), 9.0).1)
+                    .map(|c| shaped(row.get(c).map_or("", String::as_str), 9.0).1.measure())
                     .collect()
             })
             .collect();

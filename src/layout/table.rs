@@ -9,7 +9,10 @@
 use pulldown_cmark::Alignment;
 
 use super::inline::Inline;
-use super::linebreak::{emit_line, Line, Missing, Shaped};
+use std::rc::Rc;
+
+use super::cache::{self, Cell};
+use super::linebreak::{emit_line, Line, Missing};
 use super::page::{Block, PageBuilder};
 use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
@@ -71,7 +74,7 @@ impl TableState {
 
 /// One laid-out row: each cell's lines, and the row height.
 struct Row {
-    cells: Vec<Vec<Line>>,
+    cells: Vec<Rc<[Line]>>,
     height: f32,
 }
 
@@ -117,20 +120,24 @@ pub fn place(
     if columns == 0 {
         return false;
     }
-    let empty = Inline::default();
     let table_aligns = table.aligns;
-    // Each row's text is dropped as soon as it is shaped, and each shaped row as soon as it
-    // is broken into lines below: a long table holds one form of its text at a time.
-    let rows: Vec<Vec<Shaped>> = table
+    // Cells come shaped from the thread's cache: the same question, citation or row of boxes
+    // is shaped once however often it appears (see `cache`).
+    let rows: Vec<Vec<Rc<Cell>>> = table
         .rows
         .into_iter()
         .map(|row| {
+            let mut row = row.into_iter();
             (0..columns)
-                .map(|c| Shaped::new(fonts, row.get(c).unwrap_or(&empty), TABLE_SIZE))
+                .map(|_| cache::cell(fonts, row.next().unwrap_or_default(), TABLE_SIZE))
                 .collect()
         })
         .collect();
-    let (widths, overflow, narrow) = column_widths(&rows, columns, width);
+    let measures: Vec<Vec<(f32, f32)>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| cell.measure()).collect())
+        .collect();
+    let (widths, overflow, narrow) = column_widths(&measures, columns, width);
     let mut edges = Vec::with_capacity(columns + 1);
     let mut left = x;
     edges.push(left);
@@ -179,7 +186,7 @@ pub fn place(
 /// Column widths filling `width`, whether the minimums overflowed, and which columns are
 /// narrow enough to centre.
 pub(super) fn column_widths(
-    rows: &[Vec<Shaped>],
+    rows: &[Vec<(f32, f32)>],
     columns: usize,
     width: f32,
 ) -> (Vec<f32>, bool, Vec<bool>) {
@@ -188,8 +195,7 @@ pub(super) fn column_widths(
     let mut max = vec![pad; columns];
     let mut body_max = vec![0.0f32; columns];
     for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (lo, hi) = cell.measure();
+        for (c, &(lo, hi)) in row.iter().enumerate() {
             min[c] = min[c].max(lo + pad);
             max[c] = max[c].max(hi + pad);
             if r > 0 {
@@ -247,16 +253,21 @@ pub(super) fn column_widths(
     (widths, min_sum > width + 0.5, narrow)
 }
 
-fn layout_row(grid: &Grid, cells: &[Shaped]) -> Row {
-    let cells: Vec<Vec<Line>> = cells
+fn layout_row(grid: &Grid, cells: &[Rc<Cell>]) -> Row {
+    let cells: Vec<Rc<[Line]>> = cells
         .iter()
         .enumerate()
         .map(|(c, cell)| {
             let inner = (grid.width(c) - 2.0 * CELL_PAD_X).max(TABLE_SIZE);
-            cell.break_lines(inner)
+            cell.lines(inner)
         })
         .collect();
-    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let lines = cells
+        .iter()
+        .map(|lines| lines.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     Row {
         height: lines as f32 * grid.line_height + 2.0 * CELL_PAD_Y,
         cells,
@@ -294,7 +305,7 @@ fn place_row(
         ));
         return;
     }
-    let mut rest = row.cells;
+    let mut rest: Vec<Vec<Line>> = row.cells.iter().map(|lines| lines.to_vec()).collect();
     let mut fresh = false;
     loop {
         let mut fit = ((page.room() - 2.0 * CELL_PAD_Y) / grid.line_height).floor();
@@ -328,10 +339,10 @@ fn place_row(
 }
 
 /// A row's block: cell text centred vertically, the header shaded and bold, and its rules.
-fn row_block(
+fn row_block<L: AsRef<[Line]>>(
     fonts: &FontSet,
     grid: &Grid,
-    cells: &[Vec<Line>],
+    cells: &[L],
     height: f32,
     header: bool,
     missing: &mut Missing,
@@ -352,6 +363,7 @@ fn row_block(
         ));
     }
     for (c, lines) in cells.iter().enumerate() {
+        let lines = lines.as_ref();
         let text_height = lines.len() as f32 * grid.line_height;
         let top = (height - text_height) / 2.0;
         let align = if header {

@@ -666,7 +666,7 @@ where
         let width = text_width(self.fonts, FontId::Regular, marker, size);
         let line = Line {
             frags: vec![Frag {
-                text: marker.to_string(),
+                text: marker.into(),
                 style: Style::PLAIN,
                 x: 0.0,
                 width,
