@@ -399,11 +399,7 @@ pub fn form_fields(
 
 /// The identity of `job`'s form, rendered from `view` with rules of `rules_version`; the fields
 /// to fill in left blank.
-fn identity(
-    rules_version: String,
-    job: &crate::generate::Job,
-    view: &ChecklistView,
-) -> Identity {
+fn identity(rules_version: String, job: &crate::generate::Job, view: &ChecklistView) -> Identity {
     let selection = &job.selection;
     Identity {
         layout: SHEET_LAYOUT,

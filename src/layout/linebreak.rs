@@ -467,7 +467,7 @@ mod tests {
         inline.push(text, Style::PLAIN);
         break_lines(fonts, &inline, 10.0, width_ems * 10.0)
             .into_iter()
-            .map(|l| l.frags.iter().map(|f| f.text.as_str()).collect())
+            .map(|l| l.frags.iter().map(|f| &*f.text).collect())
             .collect()
     }
 

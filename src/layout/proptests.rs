@@ -44,7 +44,7 @@ fn shaped(text: &str, size: f32) -> (Inline, Shaped) {
 }
 
 fn line_text(line: &Line) -> String {
-    line.frags.iter().map(|f| f.text.as_str()).collect()
+    line.frags.iter().map(|f| &*f.text).collect()
 }
 
 fn without_spaces(text: &str) -> String {

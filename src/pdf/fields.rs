@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::finish::text_string;
+use super::raw::{Body, Objects};
 use super::Error;
 use crate::fonts::{FontId, FontSet};
 use crate::layout::{table_rows, Cell, Page, TableRow};
@@ -74,15 +74,17 @@ enum Table {
     Other,
 }
 
-/// Adds the AcroForm of `spec` over `pages` (their objects `page_ids`), returning the number of
-/// fields made.
+/// Adds the AcroForm of `spec` over `pages` (their objects `page_ids`): the form dictionary,
+/// its font and the pages' `/Annots` go into `doc`, the fields, widgets and appearances are
+/// returned as bytes for [`Objects::splice`] (their numbers are reserved in `doc`). `None`
+/// when no field was made.
 pub fn add(
     doc: &mut Document,
     pages: &[Page],
     page_ids: &[ObjectId],
     spec: &FormFields,
     fonts: &FontSet,
-) -> Result<usize, Error> {
+) -> Result<Option<Objects>, Error> {
     let rows: HashMap<&str, &str> = spec
         .rows
         .iter()
@@ -94,7 +96,7 @@ pub fn add(
         .map(|(label, state)| (label.as_str(), state.as_str()))
         .collect();
     let mut builder = Builder {
-        doc,
+        objects: Objects::new(doc.max_id + 1),
         appearances: HashMap::new(),
         fields: Vec::new(),
         named: HashSet::new(),
@@ -108,7 +110,7 @@ pub fn add(
                 continue;
             }
             let place = Place {
-                page: *page_id,
+                page: page_id.0,
                 height: page.height,
             };
             match table {
@@ -127,24 +129,18 @@ pub fn add(
                     if !builder.named.insert((*name).to_string()) {
                         continue;
                     }
-                    let mut kids = Vec::new();
-                    if let Some(radio) = builder.radio(result, &states, place, &mut annots) {
-                        kids.push(radio);
-                    }
+                    let parent = builder.objects.reserve();
+                    let radio = builder.radio(result, &states, place, parent, &mut annots);
                     let rect = cell_rect(&row, note, place.height);
-                    kids.push(builder.text("note", rect, MULTILINE, place, &mut annots));
-                    let parent = builder.doc.add_object(Dictionary::from_iter(vec![
-                        ("T", text_string(name)),
-                        (
-                            "Kids",
-                            Object::Array(kids.iter().map(|k| Object::Reference(*k)).collect()),
-                        ),
-                    ]));
-                    for kid in kids {
-                        if let Ok(Object::Dictionary(dict)) = builder.doc.get_object_mut(kid) {
-                            dict.set("Parent", parent);
+                    let note =
+                        builder.text("note", rect, MULTILINE, place, Some(parent), &mut annots);
+                    builder.objects.write(parent, |b| {
+                        b.raw(b"<</T").text(name).raw(b"/Kids[");
+                        for kid in radio.iter().chain([&note]) {
+                            b.reference(*kid);
                         }
-                    }
+                        b.raw(b"]>>");
+                    });
                     builder.fields.push(parent);
                 }
                 Table::Labels => {
@@ -165,28 +161,29 @@ pub fn add(
                     } else {
                         0
                     };
-                    let field = builder.text(&name, rect, flags, place, &mut annots);
+                    let field = builder.text(&name, rect, flags, place, None, &mut annots);
                     builder.fields.push(field);
                 }
                 Table::Other => {}
             }
         }
         if !annots.is_empty() {
-            let page = builder
-                .doc
+            let page = doc
                 .get_object_mut(*page_id)
                 .and_then(Object::as_dict_mut)
                 .map_err(|e| Error::Write(format!("a page is not a dictionary: {e}")))?;
-            page.set("Annots", Object::Array(annots));
+            let annots = annots.into_iter().map(|id| Object::Reference((id, 0)));
+            page.set("Annots", Object::Array(annots.collect()));
             page.set("Tabs", Object::Name(b"R".to_vec()));
         }
     }
-    let count = builder.fields.len();
-    if count == 0 {
-        return Ok(0);
+    if builder.fields.is_empty() {
+        return Ok(None);
     }
-    let song = song_font(builder.doc, fonts);
-    let dingbats = builder.doc.add_object(Dictionary::from_iter(vec![
+    // lopdf numbers its objects after the fields'.
+    doc.max_id = builder.objects.last();
+    let song = song_font(doc, fonts);
+    let dingbats = doc.add_object(Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Font".to_vec())),
         ("Subtype", Object::Name(b"Type1".to_vec())),
         ("BaseFont", Object::Name(b"ZapfDingbats".to_vec())),
@@ -205,25 +202,30 @@ pub fn add(
                 builder
                     .fields
                     .iter()
-                    .map(|f| Object::Reference(*f))
+                    .map(|f| Object::Reference((*f, 0)))
                     .collect(),
             ),
         ),
         ("DR", Object::Dictionary(resources)),
         ("DA", Object::string_literal(default_appearance())),
     ]);
-    let form_id = builder.doc.add_object(form);
-    let catalog = builder
-        .doc
+    let form_id = doc.add_object(form);
+    let catalog = doc
         .catalog_mut()
         .map_err(|e| Error::Write(format!("printpdf produced no catalog: {e}")))?;
     catalog.set("AcroForm", form_id);
-    Ok(count)
+    Ok(Some(builder.objects))
 }
 
 /// `/Song 9 Tf 0 g`: the field font, its size and black.
 fn default_appearance() -> String {
     format!("/{FIELD_FONT} {FIELD_SIZE} Tf 0 g")
+}
+
+/// [`default_appearance`] as a string object, once.
+fn default_appearance_string() -> &'static [u8] {
+    static STRING: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    STRING.get_or_init(|| format!("({})", default_appearance()).into_bytes())
 }
 
 fn classify(header: &TableRow, spec: &FormFields) -> Table {
@@ -242,7 +244,7 @@ fn classify(header: &TableRow, spec: &FormFields) -> Table {
 /// The page and its height, to flip layout's top-down coordinates.
 #[derive(Clone, Copy)]
 struct Place {
-    page: ObjectId,
+    page: u32,
     height: f32,
 }
 
@@ -255,10 +257,6 @@ fn cell_rect(row: &TableRow, cell: &Cell, page_height: f32) -> [f32; 4] {
         cell.right - inset,
         page_height - row.top - inset,
     ]
-}
-
-fn rect_object(rect: [f32; 4]) -> Object {
-    Object::Array(rect.iter().map(|v| Object::Real(round(*v))).collect())
 }
 
 /// To the hundredth, as the page content is written.
@@ -284,28 +282,25 @@ enum Look {
     EmptyPressed,
 }
 
-/// The dictionary of an appearance stream `width` × `height`.
-fn appearance_dict(width: f32, height: f32) -> Dictionary {
-    Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"XObject".to_vec())),
-        ("Subtype", Object::Name(b"Form".to_vec())),
-        ("BBox", rect_object([0.0, 0.0, width, height])),
-        ("Resources", Object::Dictionary(Dictionary::new())),
-    ])
+/// The dictionary of an appearance stream `width` × `height`, without its `/Length`.
+fn appearance_dict(b: &mut Body, width: f32, height: f32) {
+    b.raw(b"/Type/XObject/Subtype/Form/BBox")
+        .rect([0.0, 0.0, width, height])
+        .raw(b"/Resources<<>>");
 }
 
-struct Builder<'d> {
-    doc: &'d mut Document,
-    appearances: HashMap<(Look, (i64, i64)), ObjectId>,
+struct Builder {
+    objects: Objects,
+    appearances: HashMap<(Look, (i64, i64)), u32>,
     /// The top-level fields.
-    fields: Vec<ObjectId>,
+    fields: Vec<u32>,
     /// Names given so far: a row or label seen twice gets its field once.
     named: HashSet<String>,
 }
 
-impl Builder<'_> {
+impl Builder {
     /// The shared appearance `look` of a widget `width` × `height`.
-    fn appearance(&mut self, look: Look, width: f32, height: f32) -> ObjectId {
+    fn appearance(&mut self, look: Look, width: f32, height: f32) -> u32 {
         let key = (look, size_key(width, height));
         if let Some(id) = self.appearances.get(&key) {
             return *id;
@@ -320,22 +315,23 @@ impl Builder<'_> {
             ),
             Look::EmptyPressed => format!("q {PRESSED} 0 0 {w} {w} re f Q\n", w = round(width)),
         };
-        let id = self.doc.add_object(Stream::new(
-            appearance_dict(width, height),
-            content.into_bytes(),
-        ));
+        let id = self.objects.add(|b| {
+            b.stream(|b| appearance_dict(b, width, height), content.as_bytes());
+        });
         self.appearances.insert(key, id);
         id
     }
 
-    /// The radio group `result` on the boxes of `cell`, if they carry the four labels.
+    /// The radio group `result` (a kid of `parent`) on the boxes of `cell`, if they carry the
+    /// four labels.
     fn radio(
         &mut self,
         cell: &Cell,
         states: &HashMap<&str, &str>,
         place: Place,
-        annots: &mut Vec<Object>,
-    ) -> Option<ObjectId> {
+        parent: u32,
+        annots: &mut Vec<u32>,
+    ) -> Option<u32> {
         let boxes: Vec<(&crate::layout::Checkbox, &str)> = cell
             .boxes
             .iter()
@@ -344,7 +340,7 @@ impl Builder<'_> {
         if boxes.is_empty() {
             return None;
         }
-        let radio = self.doc.new_object_id();
+        let radio = self.objects.reserve();
         let mut kids = Vec::with_capacity(boxes.len());
         for (checkbox, state) in boxes {
             let side = checkbox.side;
@@ -352,87 +348,72 @@ impl Builder<'_> {
             let off = self.appearance(Look::Empty, side, side);
             let on_pressed = self.appearance(Look::TickPressed, side, side);
             let off_pressed = self.appearance(Look::EmptyPressed, side, side);
-            let pair = |on: ObjectId, off: ObjectId| {
-                Object::Dictionary(Dictionary::from_iter(vec![
-                    (state, Object::Reference(on)),
-                    ("Off", Object::Reference(off)),
-                ]))
-            };
             let x = checkbox.at.x;
             let top = place.height - checkbox.at.y;
-            let widget = Dictionary::from_iter(vec![
-                ("Type", Object::Name(b"Annot".to_vec())),
-                ("Subtype", Object::Name(b"Widget".to_vec())),
-                ("Rect", rect_object([x, top - side, x + side, top])),
-                ("P", Object::Reference(place.page)),
-                ("Parent", Object::Reference(radio)),
-                ("F", Object::Integer(PRINT)),
-                ("AS", Object::Name(b"Off".to_vec())),
-                (
-                    "MK",
-                    Object::Dictionary(Dictionary::from_iter(vec![(
-                        "CA",
-                        Object::string_literal("4"),
-                    )])),
-                ),
-                ("DA", Object::string_literal("/ZaDb 0 Tf 0 g")),
-                (
-                    "AP",
-                    Object::Dictionary(Dictionary::from_iter(vec![
-                        ("N", pair(on, off)),
-                        ("D", pair(on_pressed, off_pressed)),
-                    ])),
-                ),
-            ]);
-            let id = self.doc.add_object(widget);
-            annots.push(Object::Reference(id));
-            kids.push(Object::Reference(id));
+            let id = self.objects.add(|b| {
+                b.raw(b"<</Type/Annot/Subtype/Widget/Rect")
+                    .rect([x, top - side, x + side, top]);
+                b.raw(b"/P").reference(place.page);
+                b.raw(b"/Parent").reference(radio);
+                b.raw(b"/F")
+                    .int(PRINT)
+                    .raw(b"/AS/Off/MK<</CA(4)>>/DA(/ZaDb 0 Tf 0 g)");
+                b.raw(b"/AP<</N<<").name(state).reference(on);
+                b.raw(b"/Off").reference(off).raw(b">>/D<<").name(state);
+                b.reference(on_pressed).raw(b"/Off").reference(off_pressed);
+                b.raw(b">>>>>>");
+            });
+            annots.push(id);
+            kids.push(id);
         }
-        self.doc.objects.insert(
-            radio,
-            Object::Dictionary(Dictionary::from_iter(vec![
-                ("T", text_string("result")),
-                ("FT", Object::Name(b"Btn".to_vec())),
-                ("Ff", Object::Integer(RADIO_FLAGS)),
-                ("V", Object::Name(b"Off".to_vec())),
-                ("Kids", Object::Array(kids)),
-            ])),
-        );
+        self.objects.write(radio, |b| {
+            b.raw(b"<</T")
+                .text("result")
+                .raw(b"/FT/Btn/Ff")
+                .int(RADIO_FLAGS);
+            b.raw(b"/V/Off/Kids[");
+            for kid in kids {
+                b.reference(kid);
+            }
+            b.raw(b"]/Parent").reference(parent).raw(b">>");
+        });
         Some(radio)
     }
 
-    /// A text field with its widget, named `name`, on `rect`.
+    /// A text field with its widget, named `name`, on `rect`; a kid of `parent` if given.
     fn text(
         &mut self,
         name: &str,
         rect: [f32; 4],
         flags: i64,
         place: Place,
-        annots: &mut Vec<Object>,
-    ) -> ObjectId {
+        parent: Option<u32>,
+        annots: &mut Vec<u32>,
+    ) -> u32 {
         // Its own, not shared: fillers (pypdf) write the typed text into the field's
         // appearance stream in place, which would show it in every field sharing the stream.
-        let blank = self.doc.add_object(Stream::new(
-            appearance_dict(rect[2] - rect[0], rect[3] - rect[1]),
-            b"/Tx BMC\nEMC\n".to_vec(),
-        ));
-        let id = self.doc.add_object(Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Annot".to_vec())),
-            ("Subtype", Object::Name(b"Widget".to_vec())),
-            ("T", text_string(name)),
-            ("FT", Object::Name(b"Tx".to_vec())),
-            ("Ff", Object::Integer(flags)),
-            ("DA", Object::string_literal(default_appearance())),
-            ("Rect", rect_object(rect)),
-            ("P", Object::Reference(place.page)),
-            ("F", Object::Integer(PRINT)),
-            ("MK", Object::Dictionary(Dictionary::new())),
-            (
-                "AP",
-                Object::Dictionary(Dictionary::from_iter(vec![("N", Object::Reference(blank))])),
-            ),
-        ]));
-        annots.push(Object::Reference(id));
+        let blank = self.objects.add(|b| {
+            b.stream(
+                |b| appearance_dict(b, rect[2] - rect[0], rect[3] - rect[1]),
+                b"/Tx BMC\nEMC\n",
+            );
+        });
+        let id = self.objects.add(|b| {
+            b.raw(b"<</Type/Annot/Subtype/Widget/T").text(name);
+            b.raw(b"/FT/Tx/Ff").int(flags);
+            b.raw(b"/DA").raw(default_appearance_string());
+            b.raw(b"/Rect").rect(rect).raw(b"/P").reference(place.page);
+            b.raw(b"/F")
+                .int(PRINT)
+                .raw(b"/MK<<>>/AP<</N")
+                .reference(blank);
+            b.raw(b">>");
+            if let Some(parent) = parent {
+                b.raw(b"/Parent").reference(parent);
+            }
+            b.raw(b">>");
+        });
+        annots.push(id);
         id
     }
 }

@@ -71,9 +71,10 @@ pub fn finish(
     let info_id = doc.add_object(info(title, options));
     doc.trailer.set("Info", info_id);
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    if let Some(spec) = &options.fields {
-        super::fields::add(&mut doc, pages, &page_ids, spec, FontSet::get()?)?;
-    }
+    let fields = match &options.fields {
+        Some(spec) => super::fields::add(&mut doc, pages, &page_ids, spec, FontSet::get()?)?,
+        None => None,
+    };
     let id = document_id(options, &contents);
     put_contents(&mut doc, &page_ids, contents)?;
     let outline_id = write_outline(&mut doc, outline, &page_ids, pages);
@@ -114,21 +115,20 @@ pub fn finish(
         })
         .sum();
     let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + 4096);
-    let saved = if options.fields.is_some() {
-        // A form's thousand-odd field dictionaries take a third of the file written out
-        // plain; packed into compressed object streams (PDF 1.5) they take a few kilobytes.
+    if fields.is_some() {
         doc.version = "1.5".to_string();
-        let packed = printpdf_lopdf::SaveOptions::builder()
-            .use_object_streams(true)
-            .use_xref_streams(true)
-            .compression_level(6)
-            .build();
-        doc.save_with_options(&mut bytes, packed)
-    } else {
-        doc.save_to(&mut bytes)
-    };
-    saved.map_err(|e| Error::Write(e.to_string()))?;
-    Ok(bytes)
+        // What `Objects::splice` reads and replaces.
+        doc.reference_table.cross_reference_type =
+            printpdf_lopdf::xref::XrefType::CrossReferenceTable;
+    }
+    doc.save_to(&mut bytes)
+        .map_err(|e| Error::Write(e.to_string()))?;
+    match fields {
+        // The field dictionaries, written plain, would take near half the file; packed into
+        // one compressed object stream (PDF 1.5) they take a few kilobytes.
+        Some(fields) => fields.splice(bytes, Some(deflater)),
+        None => Ok(bytes),
+    }
 }
 
 /// Puts each face's real (deflated) program where printpdf embedded the outline-free copy.

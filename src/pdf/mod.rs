@@ -16,6 +16,7 @@ mod embed;
 mod fields;
 mod finish;
 mod objects;
+mod raw;
 mod sfnt;
 
 pub use self::fields::{FormFields, IDENTITY_KEY};
