@@ -77,13 +77,15 @@ pub use crate::layout::FOOTER_MARK;
 /// The template of a separate appendix of quoted clauses.
 pub const APPENDIX_TEMPLATE: &str = "appendix.md";
 
-/// One form: its view model and its Markdown.
+/// One form: its view model, its Markdown and the fill-in fields of its PDF.
 #[derive(Debug, Clone)]
 pub struct Form {
     /// The view of the form's selection, shared by every form of that selection (see
     /// [`Prepared`]): its `org` and issue fields are empty; the form's own are in its [`Job`].
     pub view: Arc<ChecklistView>,
     pub markdown: String,
+    /// `None` for an appendix, or when fields are turned off ([`Meta::pdf_fields`]).
+    pub fields: Option<crate::pdf::FormFields>,
 }
 
 /// What every form of one selection has in common, made once: the view (items, instruments,
@@ -94,6 +96,8 @@ pub struct Prepared {
     view: Arc<ChecklistView>,
     /// `view` as a template value; its fields are shared (reference-counted) by every copy.
     value: tera::Map,
+    /// The rules' version, which a PDF form's fields carry in its identity.
+    rules_version: String,
 }
 
 impl Prepared {
@@ -107,6 +111,7 @@ impl Prepared {
         Prepared {
             view: Arc::new(view),
             value,
+            rules_version: crate::issue::rules_version(set),
         }
     }
 
@@ -138,9 +143,13 @@ impl Prepared {
         if !number.is_empty() {
             markdown.insert_str(0, &format!("{FOOTER_MARK} 编号：{number} -->\n\n"));
         }
+        let fields = meta
+            .pdf_fields
+            .then(|| crate::answers::form_fields(&self.rules_version, job, &self.view));
         Ok(Form {
             view: Arc::clone(&self.view),
             markdown,
+            fields,
         })
     }
 
@@ -152,6 +161,7 @@ impl Prepared {
         Ok(Form {
             view: Arc::clone(&self.view),
             markdown,
+            fields: None,
         })
     }
 }
@@ -211,6 +221,7 @@ fn context<'a>(form: &'a Form, selection: &Selection, meta: &Meta) -> RenderCont
             subject,
             keywords,
             timestamp: meta.pdf_timestamp,
+            fields: form.fields.clone(),
             ..PdfOptions::default()
         },
     }

@@ -380,6 +380,9 @@ pub struct Meta {
     /// the same bytes; `None` writes no dates.
     #[serde(skip)]
     pub pdf_timestamp: Option<i64>,
+    /// Whether a form's PDF gets its fill-in fields (`--no-fields` turns them off).
+    #[serde(skip)]
+    pub pdf_fields: bool,
 }
 
 impl Meta {
@@ -390,6 +393,7 @@ impl Meta {
             checkgen_version: env!("CARGO_PKG_VERSION").to_string(),
             date: crate::date::iso_date(source_date_epoch.unwrap_or(now)),
             pdf_timestamp: source_date_epoch,
+            pdf_fields: true,
         }
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{checkgen_in, code, external, stderr, stdout};
+use common::{checkgen_in, code, external, stderr, stdout, weighted_score};
 
 /// Runs a Python script with openpyxl.
 fn python(script: &str, args: &[&str]) -> String {
@@ -41,25 +41,9 @@ fn points(result: &str) -> Option<f64> {
     }
 }
 
-fn weight(severity: &str) -> f64 {
-    match severity {
-        "关键项" => 3.0,
-        "一般项" => 2.0,
-        "提示项" => 1.0,
-        other => panic!("unknown severity label {other}"),
-    }
-}
-
 /// The expected overall score of rows `(severity label, result)`, to one decimal.
 fn expected_score(rows: &[(String, String)]) -> f64 {
-    let (mut earned, mut possible) = (0.0, 0.0);
-    for (severity, result) in rows {
-        if let Some(p) = points(result) {
-            earned += weight(severity) * p;
-            possible += weight(severity);
-        }
-    }
-    (earned / possible * 1000.0).round() / 10.0
+    weighted_score(rows.iter().map(|(s, r)| (s.clone(), points(r))))
 }
 
 /// Assesses `file` in `dir` into `report.json` and returns the report object.
@@ -473,7 +457,7 @@ fn bad_sheets_get_precise_errors() {
     let output = checkgen_in(dir.path(), &["assess", "form.pdf"]);
     assert_eq!(code(&output), 1);
     assert!(
-        stderr(&output).contains("form.pdf:1:1: is a PDF"),
+        stderr(&output).contains("form.pdf:1:1: cannot be read as a PDF"),
         "{}",
         stderr(&output)
     );

@@ -29,6 +29,7 @@ fn meta() -> Meta {
         checkgen_version: "test".into(),
         date: "2026-11-23".into(),
         pdf_timestamp: None,
+        pdf_fields: true,
     }
 }
 

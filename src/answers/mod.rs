@@ -2,8 +2,9 @@
 //! inspection content), keyed by the rule id and the question's number, with the form's
 //! identity in a header block. [`sheet`] builds it from the same view the form is rendered
 //! from; [`write`] writes it as XLSX, CSV or YAML; [`read`] reads a filled one back, from any
-//! of the three, into one [`Filled`] value for `assess`.
+//! of the three or from a filled PDF form, into one [`Filled`] value for `assess`.
 
+mod form;
 mod read;
 mod write;
 
@@ -48,6 +49,16 @@ impl Outcome {
             Outcome::Partial => "部分符合",
             Outcome::NonCompliant => "不符合",
             Outcome::NotApplicable => "不适用",
+        }
+    }
+
+    /// The state of the result's box in a PDF form (`partial`): its serde name.
+    pub fn state(self) -> &'static str {
+        match self {
+            Outcome::Compliant => "compliant",
+            Outcome::Partial => "partial",
+            Outcome::NonCompliant => "non_compliant",
+            Outcome::NotApplicable => "not_applicable",
         }
     }
 
@@ -355,24 +366,55 @@ pub fn profile_id(profile: &crate::profile::Profile) -> String {
 /// The answer sheet of `job`'s form: its identity and one row per result row.
 pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
     let view = form_view(set, &job.selection, job.org.clone());
-    let selection = &job.selection;
     Sheet {
-        identity: Identity {
-            layout: SHEET_LAYOUT,
-            title: view.title.clone(),
-            audience: selection.audience,
-            sectors: selection.sectors.clone(),
-            level: selection.level,
-            authority: selection.authority.clone(),
-            profile: selection.profile.as_ref().map(profile_id),
-            rules_version: crate::issue::rules_version(set),
-            tool: format!("checkgen {}", env!("CARGO_PKG_VERSION")),
-            org_name: job.org.name.clone(),
-            credit_code: job.org.credit_code.clone(),
-            date: String::new(),
-            inspectors: String::new(),
-        },
+        identity: identity(crate::issue::rules_version(set), job, &view),
         rows: rows(&view),
+    }
+}
+
+/// The fill-in fields of `job`'s PDF form (rendered from `view`): its rows named as the
+/// sheet's, and its identity as the sheet carries it, in JSON.
+pub fn form_fields(
+    rules_version: &str,
+    job: &crate::generate::Job,
+    view: &ChecklistView,
+) -> crate::pdf::FormFields {
+    let columns = Columns::of(job.selection.audience);
+    let identity = identity(rules_version.to_string(), job, view);
+    crate::pdf::FormFields {
+        rows: rows(view)
+            .iter()
+            .map(|row| (row.no.clone(), row.key()))
+            .collect(),
+        result_column: columns.result.to_string(),
+        note_column: columns.note.to_string(),
+        label_column: "项目".to_string(),
+        states: Outcome::ALL
+            .iter()
+            .map(|o| (o.label().to_string(), o.state().to_string()))
+            .collect(),
+        identity: serde_json::to_string(&identity).expect("an identity serializes to JSON"),
+    }
+}
+
+/// The identity of `job`'s form, rendered from `view` with rules of `rules_version`; the fields
+/// to fill in left blank.
+fn identity(rules_version: String, job: &crate::generate::Job, view: &ChecklistView) -> Identity {
+    let selection = &job.selection;
+    Identity {
+        layout: SHEET_LAYOUT,
+        title: view.title.clone(),
+        audience: selection.audience,
+        sectors: selection.sectors.clone(),
+        level: selection.level,
+        authority: selection.authority.clone(),
+        profile: selection.profile.as_ref().map(profile_id),
+        rules_version,
+        tool: format!("checkgen {}", env!("CARGO_PKG_VERSION")),
+        org_name: job.org.name.clone(),
+        credit_code: job.org.credit_code.clone(),
+        date: String::new(),
+        inspectors: String::new(),
     }
 }
 

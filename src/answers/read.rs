@@ -1,4 +1,4 @@
-//! A filled answer sheet (XLSX, CSV or YAML) → [`Filled`]: the identity it carries and every
+//! A filled answer sheet (XLSX, CSV or YAML; a PDF form goes to `form`) → [`Filled`]: the identity it carries and every
 //! row as typed, each with where it is, so that later checks can point at the cell.
 
 use std::collections::HashMap;
@@ -35,6 +35,17 @@ const IDENTITY_FIELDS: [(&str, &str); 8] = [
 ];
 
 impl Filled {
+    /// A filled PDF form's answers: there are no cells to point at, so every identity field is
+    /// at the file's start.
+    pub(super) fn from_form(file: &str, identity: Identity, rows: Vec<FilledRow>) -> Filled {
+        Filled {
+            file: file.to_string(),
+            identity,
+            rows,
+            identity_at: HashMap::new(),
+        }
+    }
+
     /// Where the identity field `label` (one of [`label`]) is: its value's cell, or its YAML
     /// key's line; the file's start when the sheet lacks it.
     pub fn at(&self, label: &str) -> Location {
@@ -70,7 +81,13 @@ fn sheet_error(file: &str, problems: Vec<Problem>) -> Error {
     }
 }
 
-fn one_problem(file: &str, line: usize, column: usize, message: String, help: &str) -> Error {
+pub(super) fn one_problem(
+    file: &str,
+    line: usize,
+    column: usize,
+    message: String,
+    help: &str,
+) -> Error {
     sheet_error(
         file,
         vec![Problem::new(Location::new(file, line, column), message).with_help(help)],
@@ -80,21 +97,15 @@ fn one_problem(file: &str, line: usize, column: usize, message: String, help: &s
 const WRONG_TYPE_HELP: &str =
     "give the answer sheet `checkgen answers` wrote (.xlsx, .csv or .yaml), filled in";
 
-/// Reads the filled sheet `bytes` of the file `file` (its extension picks CSV or YAML for a
-/// text file; a workbook and a PDF are known by their first bytes).
+/// Reads the filled sheet or PDF form `bytes` of the file `file` (its extension picks CSV or
+/// YAML for a text file; a workbook and a PDF are known by their first bytes).
 pub fn read(file: &str, bytes: &[u8]) -> Result<Filled> {
     if bytes.starts_with(b"PK\x03\x04") {
         let (name, grid) = xlsx_grid(file, bytes)?;
         return from_grid(&format!("{file} (sheet {name})"), grid);
     }
     if bytes.starts_with(b"%PDF-") {
-        return Err(one_problem(
-            file,
-            1,
-            1,
-            "is a PDF; this checkgen reads answers from XLSX, CSV and YAML sheets".into(),
-            "write an answer sheet for the same form with `checkgen answers … -o answers.xlsx`, copy the results into it, and assess that",
-        ));
+        return super::form::read(file, bytes);
     }
     let extension = std::path::Path::new(file)
         .extension()

@@ -1,4 +1,4 @@
-//! `checkgen assess`: a filled answer sheet → the gap report (self-assessment) or the draft
+//! `checkgen assess`: a filled answer sheet or PDF form → the gap report (self-assessment) or the draft
 //! 行政检查结果告知书 (inspection form), as Markdown, PDF, JSON or XLSX.
 
 use std::path::PathBuf;
@@ -18,7 +18,8 @@ use super::clock::Clock;
 pub struct Args {
     #[command(flatten)]
     rules: RuleDirs,
-    /// The filled answer sheet: .xlsx, .csv or .yaml, as `checkgen answers` wrote it
+    /// The filled answer sheet (.xlsx, .csv or .yaml, as `checkgen answers` wrote it) or the
+    /// filled PDF form (as `checkgen generate` or `issue` wrote it)
     #[arg(value_name = "FILE")]
     input: PathBuf,
     /// Where to write the report: .md, .pdf, .json or .xlsx by extension (repeatable; `-` is

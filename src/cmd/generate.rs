@@ -58,6 +58,9 @@ pub struct Args {
     /// Directory of templates overriding the defaults by name (enterprise.md, regulator.md)
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Write the PDF without fill-in fields (a plain PDF for print only)
+    #[arg(long)]
+    no_fields: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -86,7 +89,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .job(&set)?]
     };
     let clock = Clock::read();
-    let meta = Meta::new(clock.now, clock.source_date_epoch);
+    let mut meta = Meta::new(clock.now, clock.source_date_epoch);
+    meta.pdf_fields = !args.no_fields;
     let results = generate::write_all(&set, &tera, &jobs, &formats, &args.out, &meta)?;
     let mut failed = 0;
     for result in results {

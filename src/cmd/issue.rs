@@ -99,6 +99,9 @@ pub struct Args {
     /// Directory of templates overriding the defaults by name
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Write the PDF without fill-in fields (a plain PDF for print only)
+    #[arg(long)]
+    no_fields: bool,
 }
 
 fn parse_shard(text: &str) -> std::result::Result<Shard, String> {
@@ -120,6 +123,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let tera = template::tera(args.templates.as_deref())?;
     let clock = Clock::read();
     let mut meta = Meta::new(clock.now, clock.source_date_epoch);
+    meta.pdf_fields = !args.no_fields;
     if let Some(date) = &args.date {
         meta.date = checked_date(date)?;
     }

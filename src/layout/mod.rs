@@ -8,6 +8,7 @@
 //! and `y` growing downwards, the way a reader scans a form; the writer flips them.
 
 mod cache;
+mod cells;
 mod inline;
 mod linebreak;
 mod page;
@@ -26,6 +27,7 @@ use pulldown_cmark::{Options, Parser};
 use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 
+pub use cells::{table_rows, Cell, Checkbox, TableRow};
 pub use style::{A4_HEIGHT, A4_WIDTH, FOOTER_SEPARATOR, MARGIN};
 /// The walker's choices the Word output shares: heading levels, bullets, alert labels.
 pub(crate) use walker::{bullet, heading_number, quote_label};

@@ -19,6 +19,7 @@ use super::objects::picture_name;
 use super::tags;
 use super::xref::{Tail, Trailer};
 use super::{Error, PdfOptions};
+use crate::fonts::FontSet;
 use crate::image::Pixels;
 use crate::layout::{Document as LaidOut, Item, OutlineEntry, Page};
 
@@ -76,6 +77,10 @@ pub fn finish(
     };
     let info_id = doc.add_object(info(title, options));
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let fields = match &options.fields {
+        Some(spec) => super::fields::add(&mut doc, pages, &page_ids, spec, FontSet::get()?)?,
+        None => None,
+    };
     let id = document_id(options, &contents);
     put_contents(&mut doc, &page_ids, contents)?;
     let outline_id = write_outline(&mut doc, outline, &page_ids, pages);
@@ -142,6 +147,10 @@ pub fn finish(
     }
     let page_numbers: Vec<u32> = page_ids.iter().map(|id| id.0).collect();
     tags::append(&tree, &mut tail, &page_numbers, deflater)?;
+    // The fields' numbers come before the tree's; their objects go after it.
+    if let Some(fields) = fields {
+        fields.append(&mut tail, deflater)?;
+    }
     tail.finish(
         &Trailer {
             root,
@@ -374,7 +383,7 @@ fn tag_fonts(doc: &mut Document, fonts: &[Subset]) {
 }
 
 /// A PDF text string: UTF-16BE with a byte order mark, which every reader decodes.
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     let mut bytes = Vec::with_capacity(2 + text.len() * 2);
     bytes.extend_from_slice(&[0xFE, 0xFF]);
     for unit in text.encode_utf16() {
@@ -398,6 +407,9 @@ fn info(title: &str, options: &PdfOptions) -> Dictionary {
     }
     if !options.keywords.is_empty() {
         info.set("Keywords", text_string(&options.keywords.join(", ")));
+    }
+    if let Some(fields) = &options.fields {
+        info.set(super::fields::IDENTITY_KEY, text_string(&fields.identity));
     }
     info.set("Creator", text_string("checkgen"));
     info.set("Producer", text_string("checkgen (printpdf 0.12.8)"));

@@ -13,11 +13,15 @@
 mod cidfont;
 mod deflate;
 mod embed;
+mod fields;
 mod finish;
 mod objects;
+mod raw;
 mod sfnt;
 mod tags;
 mod xref;
+
+pub use self::fields::{FormFields, IDENTITY_KEY};
 
 use self::deflate::Deflater;
 use crate::fonts::{FontError, FontSet};
@@ -39,6 +43,8 @@ pub struct PdfOptions {
     /// `SOURCE_DATE_EPOCH`. `None` writes no dates at all: a date taken from the clock would
     /// make every build differ.
     pub timestamp: Option<i64>,
+    /// The fill-in fields of a form; `None` writes a plain PDF.
+    pub fields: Option<FormFields>,
 }
 
 /// A rendered PDF.

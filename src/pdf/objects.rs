@@ -267,8 +267,26 @@ fn stroke(out: &mut Stream, state: &mut State, width: f32, level: f32) {
     }
 }
 
+/// A number given in hundredths, to two decimals without trailing zeros (`12`, `12.5`,
+/// `-0.25`): the form of every coordinate checkgen writes.
+pub(super) fn push_fixed(out: &mut Vec<u8>, hundredths: i64) {
+    if hundredths < 0 {
+        out.push(b'-');
+    }
+    let magnitude = hundredths.unsigned_abs();
+    out.extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
+    let cents = magnitude % 100;
+    if cents != 0 {
+        out.push(b'.');
+        out.push(b'0' + (cents / 10) as u8);
+        if !cents.is_multiple_of(10) {
+            out.push(b'0' + (cents % 10) as u8);
+        }
+    }
+}
+
 /// A coordinate in hundredths of a point: finer than any printer resolves, and short.
-fn hundredths(value: f32) -> i64 {
+pub(super) fn hundredths(value: f32) -> i64 {
     (f64::from(value) * 100.0).round() as i64
 }
 
@@ -294,20 +312,7 @@ impl Stream {
 
     /// A number given in hundredths.
     fn fixed(&mut self, hundredths: i64) {
-        if hundredths < 0 {
-            self.0.push(b'-');
-        }
-        let magnitude = hundredths.unsigned_abs();
-        self.0
-            .extend_from_slice(itoa::Buffer::new().format(magnitude / 100).as_bytes());
-        let cents = magnitude % 100;
-        if cents != 0 {
-            self.0.push(b'.');
-            self.0.push(b'0' + (cents / 10) as u8);
-            if !cents.is_multiple_of(10) {
-                self.0.push(b'0' + (cents % 10) as u8);
-            }
-        }
+        push_fixed(&mut self.0, hundredths);
         self.0.push(b' ');
     }
 

@@ -109,8 +109,27 @@ impl Tail {
         self.entries.len() as u32
     }
 
-    /// Appends `objects` as a compressed object stream, numbered after them.
+    /// Writes object `number`, given out before and not yet written, uncompressed (a
+    /// stream, which an object stream cannot hold).
+    pub fn object(&mut self, number: u32, body: &[u8]) {
+        let slot = number as usize;
+        if self.entries.len() <= slot {
+            self.entries.resize(slot + 1, Entry::Free);
+        }
+        self.entries[slot] = Entry::At(self.bytes.len() as u64);
+        let out = &mut self.bytes;
+        push_int(out, u64::from(number));
+        out.extend_from_slice(b" 0 obj\n");
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+
+    /// Appends `objects` as a compressed object stream, numbered after them; nothing when
+    /// there are none.
     pub fn add(&mut self, objects: ObjectStream, deflater: &mut Deflater) -> Result<(), Error> {
+        if objects.index.is_empty() {
+            return Ok(());
+        }
         let after = objects.index.iter().map(|&(object, _)| object + 1).max();
         let number = after.unwrap_or(0).max(self.next_number());
         let mut data = Vec::with_capacity(objects.index.len() * 12 + objects.body.len());

@@ -89,3 +89,26 @@ pub const REVIEWER_PHRASES: [&str; 7] = [
     "顺延",
     "2016年文本",
 ];
+
+/// The weight of a severity label, as the tests read the scoring rule: 关键项 3, 一般项 2,
+/// 提示项 1.
+pub fn weight(severity: &str) -> f64 {
+    match severity {
+        "关键项" => 3.0,
+        "一般项" => 2.0,
+        "提示项" => 1.0,
+        other => panic!("unknown severity label {other}"),
+    }
+}
+
+/// The overall score, to one decimal, of rows `(severity label, points)`; `None` is not scored.
+pub fn weighted_score(rows: impl IntoIterator<Item = (String, Option<f64>)>) -> f64 {
+    let (mut earned, mut possible) = (0.0, 0.0);
+    for (severity, points) in rows {
+        if let Some(p) = points {
+            earned += weight(&severity) * p;
+            possible += weight(&severity);
+        }
+    }
+    (earned / possible * 1000.0).round() / 10.0
+}
