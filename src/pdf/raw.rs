@@ -168,6 +168,9 @@ mod tests {
     /// them: a dictionary and a stream.
     fn file() -> (Vec<u8>, u32) {
         let mut doc = printpdf_lopdf::Document::with_version("1.5");
+        // As printpdf's documents are written: a table, which `Tail` reads and replaces.
+        doc.reference_table.cross_reference_type =
+            printpdf_lopdf::xref::XrefType::CrossReferenceTable;
         let catalog = doc.new_object_id();
         let info = doc.new_object_id();
         let mut raw = Objects::new(doc.max_id + 1);
