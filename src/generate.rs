@@ -111,7 +111,7 @@ impl Prepared {
         Prepared {
             view: Arc::new(view),
             value,
-            rules_version: crate::issue::rules_version(set),
+            rules_version: set.version().to_string(),
         }
     }
 

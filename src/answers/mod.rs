@@ -116,7 +116,7 @@ pub struct Identity {
     pub authority: Option<String>,
     /// `单位名称 sha256:…` of the profile the form was fitted to; `None` without a profile.
     pub profile: Option<String>,
-    /// `sha256:` and 16 hex digits of the rule set ([`crate::issue::rules_version`]).
+    /// `sha256:` and 16 hex digits of the rule set ([`crate::rules::RuleSet::version`]).
     pub rules_version: String,
     /// `checkgen 0.1.0`.
     pub tool: String,
@@ -367,7 +367,7 @@ pub fn profile_id(profile: &crate::profile::Profile) -> String {
 pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
     let view = form_view(set, &job.selection, job.org.clone());
     Sheet {
-        identity: identity(crate::issue::rules_version(set), job, &view),
+        identity: identity(set.version().to_string(), job, &view),
         rows: rows(&view),
     }
 }

@@ -220,7 +220,7 @@ struct Expected<'a> {
 /// reported together); with an older rules version, rows the rules no longer have are listed
 /// as removed instead.
 pub fn assess(set: &RuleSet, view: &ChecklistView, filled: &Filled) -> Result<Report> {
-    let rules_version = crate::issue::rules_version(set);
+    let rules_version = set.version().to_string();
     let same_rules = filled.identity.rules_version == rules_version;
     let rows = answers::rows(view);
     let mut expected: Vec<Expected> = Vec::new();

@@ -217,7 +217,7 @@ pub fn run(
     Ok(Manifest {
         campaign: CampaignInfo {
             tool: format!("checkgen {}", campaign.meta.checkgen_version),
-            rules_version: rules_version(campaign.set),
+            rules_version: campaign.set.version().to_string(),
             roster: RosterInfo {
                 file: campaign.roster_file.clone(),
                 sha256: campaign.roster_sha256.clone(),
@@ -332,14 +332,6 @@ fn error_text(err: &Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// `sha256:` and 16 hex digits identifying the rule set (rules, sectors, domains).
-pub fn rules_version(set: &RuleSet) -> String {
-    let json = serde_json::to_vec(&(&set.rules, &set.sectors, &set.domains))
-        .expect("the rule model serializes to JSON");
-    let hash = manifest::sha256_hex(&json);
-    format!("sha256:{}", &hash[..16])
 }
 
 /// Writes the register of `manifest` into `out` (`manifest.json` given as `json`, which the

@@ -38,9 +38,25 @@ pub struct RuleSet {
     pub instruments: Registry,
     /// The authority catalogue (检查机关), in file order.
     pub authorities: Vec<Authority>,
+    /// [`RuleSet::version`], computed on first use: a set is not changed once loaded, and
+    /// every form, answer sheet and register of a run carries the same version.
+    version: std::sync::OnceLock<String>,
 }
 
 impl RuleSet {
+    /// `sha256:` and 16 hex digits of the rules, sectors and domains: what a form, an answer
+    /// sheet or a campaign register says it was made from.
+    pub fn version(&self) -> &str {
+        self.version.get_or_init(|| {
+            let json = serde_json::to_vec(&(&self.rules, &self.sectors, &self.domains))
+                .expect("the rule model serializes to JSON");
+            format!(
+                "sha256:{}",
+                &crate::issue::manifest::sha256_hex(&json)[..16]
+            )
+        })
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
     }
