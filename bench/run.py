@@ -345,13 +345,22 @@ def peak_rss(cmd: list[str], log_path: Path) -> int | None:
 
 
 def measure_interleaved(jobs: dict, runs: int, warmup: int, key: str) -> dict:
-    """Runs each job (name -> (cmd, log)) warmup + runs times, round-robin; returns name -> Measure."""
+    """Runs each job (name -> (cmd, log)) warmup + runs times, taking turns; returns name -> Measure.
+
+    The turns go forth and back (A B C D, D C B A, A B C D, ...): in one fixed order, the first
+    tool of a round always ran right after the last of the round before, and a few-millisecond
+    process started right after typst (100 MB freed) was measured 8-10 % slower than the same
+    binary started after another small one. Going back and forth, the two checkgen binaries
+    (first in the table) follow each other, and each of them runs first as often as second."""
     for _ in range(warmup):
         for cmd, log_path in jobs.values():
             run_once(cmd, log_path)
     result = {name: Measure() for name in jobs}
-    for _ in range(runs):
-        for name, (cmd, log_path) in jobs.items():
+    for turn in range(runs):
+        order = list(jobs.items())
+        if turn % 2:
+            order.reverse()
+        for name, (cmd, log_path) in order:
             ms, rss, cpu = run_once(cmd, log_path)
             result[name].times_ms.append(ms)
             result[name].rss_kib.append(rss)
@@ -455,7 +464,7 @@ def machine_lines(tools: dict, binary: Path, built: bool, font_note: str, runs: 
         f"typst {tools['typst']} (PyPI `typst`, via Python {platform.python_version()}); "
         f"font: {FONT_FAMILY} from {font_note}",
         f"- method: whole-process runs (`posix_spawn`), {warmup} warm-up + {runs} measured each, the tools taking "
-        f"turns; median wall time; "
+        f"turns forth and back; median wall time; "
         + ("median peak RSS of 3 more runs each under GNU time (`%M`)" if GNU_TIME else
            "peak RSS from `wait4` (install GNU `time` for the tools' own: this figure includes the "
            "harness's)"),

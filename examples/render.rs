@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{self, Orientation, RenderContext};
+use checkgen::render::{self, CellReuse, Orientation, RenderContext};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -24,6 +24,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let context = RenderContext {
         markdown: &markdown,
         orientation: Orientation::Auto,
+        // One document, rendered as `checkgen render` does.
+        cells: CellReuse::Document,
         options,
     };
     let start = Instant::now();

@@ -83,10 +83,15 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
+/// `inline` set at `size`, shaped, outside the cache.
+pub fn shape(fonts: &FontSet, inline: &Inline, size: f32) -> Rc<Cell> {
+    Rc::new(Cell::new(Shaped::new(fonts, inline, size)))
+}
+
 /// `inline` set at `size`, shaped, from this thread's cache when it was shaped before.
 pub fn cell(fonts: &FontSet, inline: Inline, size: f32) -> Rc<Cell> {
     if inline.text.len() > MAX_CELL_BYTES {
-        return Rc::new(Cell::new(Shaped::new(fonts, &inline, size)));
+        return shape(fonts, &inline, size);
     }
     let key = Key {
         fonts: std::ptr::from_ref(fonts) as usize,

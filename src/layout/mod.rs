@@ -56,6 +56,21 @@ pub struct LayoutOptions {
     /// The pictures the Markdown's images show, read beforehand ([`crate::image::load`]);
     /// an image not among them is reported and its alternative text shown.
     pub images: Images,
+    /// Whether table cells shaped here are kept for the next document laid out on this
+    /// thread.
+    pub cells: CellReuse,
+}
+
+/// Whether table cells are shaped for one document or kept for the next on the same thread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CellReuse {
+    /// Shaped for this document alone: what one `render` wants, since nothing would reuse
+    /// them and keeping them only grows the memory the PDF writer then works in.
+    #[default]
+    Document,
+    /// Kept in the thread's cache (see `cache`): the forms of a campaign, or of
+    /// `generate --all`, repeat the same questions, citations and rows of boxes.
+    Thread,
 }
 
 /// A point in page space: points from the top-left corner, `y` downwards.
@@ -439,7 +454,8 @@ fn run<'a>(
         (A4_WIDTH, A4_HEIGHT)
     };
     let writer = walker::LayoutWriter::new(events, markdown, fonts, width, height)
-        .with_images(&options.images);
+        .with_images(&options.images)
+        .with_cells(options.cells);
     if give_up_at_wide_table {
         writer.give_up_at_wide_table().run()
     } else {

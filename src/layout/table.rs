@@ -19,7 +19,7 @@ use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
     RULE_WIDTH, TABLE_LEADING, TABLE_SIZE,
 };
-use super::{Item, Point, Role, Tag};
+use super::{CellReuse, Item, Point, Role, Tag};
 use crate::fonts::FontSet;
 
 /// A table being read: its column alignments and the cells seen so far.
@@ -101,14 +101,15 @@ impl Grid {
     }
 }
 
-/// Lays out `table` between `x` and `x + width` and places it. Returns whether the columns'
-/// narrowest widths overflowed `width` (words were cut), which asks for landscape.
+/// Lays out `table` in `column`, between `x` and `x + width`, and places it; its cells are
+/// shaped afresh or taken from the thread's cache as `reuse` says. Returns whether the
+/// columns' narrowest widths overflowed `width` (words were cut), which asks for landscape.
 pub fn place(
     fonts: &FontSet,
+    reuse: CellReuse,
     page: &mut PageBuilder<'_>,
     table: TableState,
-    x: f32,
-    width: f32,
+    (x, width): (f32, f32),
     structure: &mut Structure,
     missing: &mut Missing,
 ) -> bool {
@@ -123,15 +124,21 @@ pub fn place(
         return false;
     }
     let table_aligns = table.aligns;
-    // Cells come shaped from the thread's cache: the same question, citation or row of boxes
-    // is shaped once however often it appears (see `cache`).
+    // Cells come shaped from the thread's cache when asked: the same question, citation or
+    // row of boxes is shaped once however often it appears (see `cache`).
     let rows: Vec<Vec<Rc<Cell>>> = table
         .rows
         .into_iter()
         .map(|row| {
             let mut row = row.into_iter();
             (0..columns)
-                .map(|_| cache::cell(fonts, row.next().unwrap_or_default(), TABLE_SIZE))
+                .map(|_| {
+                    let inline = row.next().unwrap_or_default();
+                    match reuse {
+                        CellReuse::Thread => cache::cell(fonts, inline, TABLE_SIZE),
+                        CellReuse::Document => cache::shape(fonts, &inline, TABLE_SIZE),
+                    }
+                })
                 .collect()
         })
         .collect();

@@ -21,7 +21,7 @@ use super::style::{
     MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
 };
 use super::table::{self, TableState};
-use super::{Document, Item, NotLaidOut, Point, Role, Warning};
+use super::{CellReuse, Document, Item, NotLaidOut, Point, Role, Warning};
 use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 use std::sync::Arc;
@@ -95,6 +95,8 @@ pub struct LayoutWriter<'a, I> {
     structure: Structure,
     /// The pictures read for the document's images.
     images: Option<&'a Images>,
+    /// Whether table cells come from the thread's cache.
+    cells: CellReuse,
     /// The pictures drawn so far.
     pictures: Vec<Arc<Picture>>,
     /// An image being read: its picture and alternative text so far, and how many images
@@ -133,10 +135,17 @@ where
             footnotes: Vec::new(),
             structure: Structure::default(),
             images: None,
+            cells: CellReuse::Document,
             pictures: Vec::new(),
             figure: None,
             image_depth: 0,
         }
+    }
+
+    /// Takes table cells from the thread's cache, or not (see [`CellReuse`]).
+    pub fn with_cells(mut self, cells: CellReuse) -> Self {
+        self.cells = cells;
+        self
     }
 
     /// Lays out the images whose pictures `images` holds.
@@ -442,13 +451,13 @@ where
             TagEnd::DefinitionListDefinition => self.flush(),
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
-                    let (x, width) = self.column();
+                    let column = self.column();
                     self.overflow |= table::place(
                         self.fonts,
+                        self.cells,
                         &mut self.page,
                         table,
-                        x,
-                        width,
+                        column,
                         &mut self.structure,
                         &mut self.missing,
                     );

@@ -29,21 +29,40 @@ impl Deflater {
 
     /// `data`, zlib-compressed.
     pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, Error> {
+        self.deflate_parts(&[data])
+    }
+
+    /// The concatenation of `parts`, zlib-compressed, without copying them together first.
+    pub fn deflate_parts(&mut self, parts: &[&[u8]]) -> Result<Vec<u8>, Error> {
         let failed = |e: &dyn std::fmt::Display| Error::Write(format!("compression failed: {e}"));
         self.0.reset();
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = usize::try_from(self.0.total_in()).unwrap_or(usize::MAX);
-            let rest = data.get(consumed..).unwrap_or_default();
-            let status = self
-                .0
-                .compress_vec(rest, &mut out, FlushCompress::Finish)
-                .map_err(|e| failed(&e))?;
-            match status {
-                Status::StreamEnd => return Ok(out),
-                Status::Ok | Status::BufError => out.reserve(out.capacity().max(4096)),
+        let total: usize = parts.iter().map(|part| part.len()).sum();
+        let mut out = Vec::with_capacity(total / 2 + 64);
+        let mut before = 0;
+        for (index, part) in parts.iter().enumerate() {
+            let last = index + 1 == parts.len();
+            let flush = if last {
+                FlushCompress::Finish
+            } else {
+                FlushCompress::None
+            };
+            loop {
+                let consumed = usize::try_from(self.0.total_in()).unwrap_or(usize::MAX) - before;
+                let rest = part.get(consumed..).unwrap_or_default();
+                let status = self
+                    .0
+                    .compress_vec(rest, &mut out, flush)
+                    .map_err(|e| failed(&e))?;
+                let done = usize::try_from(self.0.total_in()).unwrap_or(usize::MAX) - before;
+                match status {
+                    Status::StreamEnd => return Ok(out),
+                    Status::Ok | Status::BufError if !last && done == part.len() => break,
+                    Status::Ok | Status::BufError => out.reserve(out.capacity().max(4096)),
+                }
             }
+            before += part.len();
         }
+        Err(failed(&"the stream did not end"))
     }
 }
 
@@ -64,6 +83,27 @@ mod tests {
                 .read_to_string(&mut back)
                 .unwrap();
             assert_eq!(back, data);
+        }
+    }
+
+    #[test]
+    fn parts_compress_as_their_concatenation() {
+        use std::io::Read;
+        let mut deflater = Deflater::new();
+        let head = "1 0 2 40 ".repeat(300);
+        let body = "<</Type/StructElem/S/TD/P 12 0 R/K 3>>".repeat(2000);
+        for parts in [
+            vec![&head[..], &body[..]],
+            vec!["", &body[..]],
+            vec![&head[..], ""],
+        ] {
+            let bytes: Vec<&[u8]> = parts.iter().map(|part| part.as_bytes()).collect();
+            let packed = deflater.deflate_parts(&bytes).unwrap();
+            let mut back = String::new();
+            flate2::read::ZlibDecoder::new(&packed[..])
+                .read_to_string(&mut back)
+                .unwrap();
+            assert_eq!(back, parts.concat());
         }
     }
 }

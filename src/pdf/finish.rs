@@ -138,7 +138,11 @@ pub fn finish(
     let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + tree_size + 4096);
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
-    let mut tail = Tail::from_lopdf(bytes, doc.max_id + 1)?;
+    let size = doc.max_id + 1;
+    // Its streams (the font programs, the page contents) are in `bytes` now: their memory
+    // is free for the structure tree and the fields.
+    drop(doc);
+    let mut tail = Tail::from_lopdf(bytes, size)?;
     if tail.next_number() != tree_root {
         return Err(Error::Write(format!(
             "lopdf's objects end at {}, not {tree_root}",

@@ -132,7 +132,7 @@ impl Tail {
         }
         let after = objects.index.iter().map(|&(object, _)| object + 1).max();
         let number = after.unwrap_or(0).max(self.next_number());
-        let mut data = Vec::with_capacity(objects.index.len() * 12 + objects.body.len());
+        let mut data = Vec::with_capacity(objects.index.len() * 12);
         for (object, offset) in &objects.index {
             push_int(&mut data, u64::from(*object));
             data.push(b' ');
@@ -140,8 +140,7 @@ impl Tail {
             data.push(b' ');
         }
         let first = data.len();
-        data.extend_from_slice(&objects.body);
-        let packed = deflater.deflate(&data)?;
+        let packed = deflater.deflate_parts(&[&data, &objects.body])?;
         self.entries.resize(number as usize, Entry::Free);
         for (index, (object, _)) in objects.index.iter().enumerate() {
             self.entries[*object as usize] = Entry::In {
