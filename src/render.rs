@@ -48,7 +48,7 @@ pub fn pdf(context: &RenderContext) -> Result<Rendered> {
     render(context, Images::default())
 }
 
-/// Like [`pdf`], with the images of the Markdown read from `dir` (the Markdown file's
+/// Like [`pdf()`], with the images of the Markdown read from `dir` (the Markdown file's
 /// directory) and laid out: local PNG and JPEG files; any other image is reported in the
 /// warnings. Markdown without images costs one scan for `![`.
 pub fn pdf_with_images(context: &RenderContext, dir: &Path) -> Result<Rendered> {

@@ -1,7 +1,7 @@
 //! The answer sheet of a form: one row per result row of the form (an item's question or
 //! inspection content), keyed by the rule id and the question's number, with the form's
 //! identity in a header block. [`sheet`] builds it from the same view the form is rendered
-//! from; [`write`] writes it as XLSX, CSV or YAML; [`read`] reads a filled one back, from any
+//! from; [`write()`] writes it as XLSX, CSV or YAML; [`read`] reads a filled one back, from any
 //! of the three or from a filled PDF form, into one [`Filled`] value for `assess`.
 
 mod form;

@@ -1,6 +1,6 @@
 //! A filled answer sheet ([`crate::answers::Filled`]) and the view of its form → a scored
 //! [`Report`]: for a self-assessment a gap report, for an inspection form the findings of a
-//! 行政检查结果告知书. [`write`] renders it (Markdown and PDF through a template, JSON, XLSX).
+//! 行政检查结果告知书. [`write()`] renders it (Markdown and PDF through a template, JSON, XLSX).
 //!
 //! Scoring: each answered row scores 符合 1, 部分符合 0.5, 不符合 0, weighted by its item's
 //! severity (关键项 3, 一般项 2, 提示项 1); 不适用 and blank rows are left out. A score is

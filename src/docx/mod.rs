@@ -10,8 +10,8 @@
 //! footer line of the Markdown (`<!-- checkgen-footer: … -->`), and the title and subject in
 //! `docProps/core.xml`.
 //!
-//! The package is written with the `zip` crate; the XML parts are built here ([`body`] for
-//! the document, [`parts`] for the rest). Entries carry a fixed date, so the same input gives
+//! The package is written with the `zip` crate; the XML parts are built here (`body.rs` for
+//! the document, `parts.rs` for the rest). Entries carry a fixed date, so the same input gives
 //! the same bytes.
 
 mod body;

@@ -6,7 +6,7 @@
 //! final touches: subset tags, a nested outline from the headings, metadata, a
 //! content-derived file identifier. The same input always gives the same bytes.
 //!
-//! [`write`] is the one entry: a laid-out [`Document`] in, the file's bytes out. It runs on the
+//! [`write()`] is the one entry: a laid-out [`Document`] in, the file's bytes out. It runs on the
 //! thread that calls it (`generate --all` renders documents in parallel instead; the README's
 //! benchmark section says why).
 
