@@ -18,7 +18,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{escape, CHECKBOX_FONT};
 use crate::image::Problem;
 use crate::layout::{
-    bullet, heading_number, markdown_options, quote_label, NotLaidOut, FOOTER_MARK, PAGE_BREAK,
+    bullet, heading_number, inline_html, markdown_options, quote_label, BlockLine, Footnotes,
+    HtmlBlock, InlineHtml, NotLaidOut,
 };
 
 /// What [`convert`] produces.
@@ -140,12 +141,13 @@ struct Writer<'a> {
     emphasis: usize,
     strike: usize,
     metadata: usize,
-    in_comment: bool,
+    /// The HTML block being read (a comment may span its lines).
+    html: HtmlBlock,
     /// The next checkbox control's id.
     checkbox_id: u32,
     footer: Option<String>,
     first_heading: Option<String>,
-    footnote_order: Vec<String>,
+    footnote_numbers: Footnotes,
     footnotes: Vec<(String, Held<'a>)>,
     /// Byte offset of the event being handled.
     at: usize,
@@ -233,7 +235,7 @@ impl<'a> Writer<'a> {
             Event::Html(html) => self.html_block(&html),
             Event::InlineHtml(html) => self.inline_html(&html),
             Event::FootnoteReference(label) => {
-                let number = self.footnote_number(&label);
+                let number = self.footnote_numbers.number(&label);
                 self.text(&format!("[{number}]"));
             }
             Event::SoftBreak => self.text(" "),
@@ -287,7 +289,7 @@ impl<'a> Writer<'a> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush();
-                let number = self.footnote_number(&label);
+                let number = self.footnote_numbers.number(&label);
                 self.lists.push(None);
                 self.marker = Some(format!("[{number}]"));
             }
@@ -351,7 +353,7 @@ impl<'a> Writer<'a> {
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock => self.flush(),
             TagEnd::HtmlBlock => {
-                self.in_comment = false;
+                self.html.end();
                 self.flush();
             }
             TagEnd::BlockQuote(kind) => {
@@ -515,63 +517,41 @@ impl<'a> Writer<'a> {
         plain.push('\n');
     }
 
-    /// Inline HTML: `<br>` breaks the line; comments vanish; any other tag is shown.
+    /// Inline HTML, read as the PDF reads it ([`inline_html`]).
     fn inline_html(&mut self, html: &str) {
-        let tag = html.trim().to_ascii_lowercase().replace(' ', "");
-        if tag == "<br>" || tag == "<br/>" || tag == "</br>" {
-            self.line_break();
-        } else if !tag.starts_with("<!--") {
-            self.note(NotLaidOut::Html);
-            self.text(html);
+        match inline_html(html) {
+            InlineHtml::Break => self.line_break(),
+            InlineHtml::Comment => {}
+            InlineHtml::Shown => {
+                self.note(NotLaidOut::Html);
+                self.text(html);
+            }
         }
     }
 
-    /// A line of an HTML block: a page break, the footer line, a comment, or shown as written.
+    /// A line of an HTML block, read as the PDF reads it ([`HtmlBlock::line`]).
     fn html_block(&mut self, html: &str) {
-        let trimmed = html.trim();
-        if trimmed == PAGE_BREAK {
-            self.flush();
-            self.out
-                .push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#);
-            return;
+        match self.html.line(html) {
+            BlockLine::PageBreak => {
+                self.flush();
+                self.out
+                    .push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#);
+            }
+            BlockLine::Footer(text) => {
+                self.footer = Some(text.chars().filter(|c| !c.is_control()).collect());
+            }
+            BlockLine::Hidden => {}
+            BlockLine::Shown => {
+                self.note(NotLaidOut::Html);
+                self.text(html.trim_end_matches('\n'));
+                self.line_break();
+            }
         }
-        if self.in_comment {
-            self.in_comment = !trimmed.contains("-->");
-            return;
-        }
-        if let Some(text) = trimmed
-            .strip_prefix(FOOTER_MARK)
-            .and_then(|rest| rest.strip_suffix("-->"))
-        {
-            let text: String = text.trim().chars().filter(|c| !c.is_control()).collect();
-            self.footer = Some(text);
-            return;
-        }
-        if let Some(rest) = trimmed.strip_prefix("<!--") {
-            self.in_comment = !rest.contains("-->");
-            return;
-        }
-        if trimmed.is_empty() {
-            return;
-        }
-        self.note(NotLaidOut::Html);
-        self.text(html.trim_end_matches('\n'));
-        self.line_break();
     }
 
     /// Records a construct shown as text, for the warning.
     fn note(&mut self, what: NotLaidOut) {
         self.not_laid_out.push((self.at, what));
-    }
-
-    fn footnote_number(&mut self, label: &str) -> usize {
-        match self.footnote_order.iter().position(|l| l == label) {
-            Some(index) => index + 1,
-            None => {
-                self.footnote_order.push(label.to_string());
-                self.footnote_order.len()
-            }
-        }
     }
 
     /// Starts a paragraph of `kind`, finishing any open one (not inside a table: a cell is
@@ -732,15 +712,7 @@ impl<'a> Writer<'a> {
         self.flush();
         let mut footnotes = std::mem::take(&mut self.footnotes);
         if !footnotes.is_empty() {
-            for (label, _) in &footnotes {
-                self.footnote_number(label);
-            }
-            footnotes.sort_by_key(|(label, _)| {
-                self.footnote_order
-                    .iter()
-                    .position(|l| l == label)
-                    .expect("every label was numbered just above")
-            });
+            self.footnote_numbers.sort(&mut footnotes);
             self.rule();
             for (_, events) in footnotes {
                 for (event, range) in events {

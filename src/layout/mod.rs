@@ -11,6 +11,7 @@ mod cache;
 mod cells;
 mod inline;
 mod linebreak;
+mod markup;
 mod page;
 #[cfg(test)]
 mod proptests;
@@ -28,10 +29,11 @@ use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 
 pub use cells::{table_rows, Cell, Checkbox, TableRow};
+pub(crate) use markup::{inline_html, BlockLine, Footnotes, HtmlBlock, InlineHtml};
+pub use markup::{FOOTER_MARK, PAGE_BREAK};
 pub use style::{A4_HEIGHT, A4_WIDTH, FOOTER_SEPARATOR, MARGIN};
 /// The walker's choices the Word output shares: heading levels, bullets, alert labels.
 pub(crate) use walker::{bullet, heading_number, quote_label};
-pub use walker::{FOOTER_MARK, PAGE_BREAK};
 
 /// Page orientation of the whole document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -13,6 +13,7 @@ use pulldown_cmark::{
 
 use super::inline::{Inline, Style};
 use super::linebreak::{break_lines, emit_line, text_width, Frag, Line, Missing};
+use super::markup::{self, BlockLine, Footnotes, HtmlBlock, InlineHtml};
 use super::page::{Block, PageBuilder};
 use super::structure::Structure;
 use super::style::{
@@ -25,14 +26,6 @@ use super::{CellReuse, Document, Item, NotLaidOut, Point, Role, Warning};
 use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 use std::sync::Arc;
-
-/// An HTML comment block that starts a new page: `<!-- pagebreak -->` on a line of its own.
-pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
-
-/// The start of an HTML comment on a line of its own whose text is printed beside the page
-/// number in every footer: `<!-- checkgen-footer: 编号：SD-2026-00001 -->` (the last one wins).
-/// Markdown viewers show nothing; issued forms carry their number this way.
-pub const FOOTER_MARK: &str = "<!-- checkgen-footer:";
 
 /// What the inline text being collected will become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +65,8 @@ pub struct LayoutWriter<'a, I> {
     strike: usize,
     /// Inside a metadata block, whose text is not content.
     metadata: usize,
-    /// Inside an HTML comment that spans lines of an HTML block (hidden, as viewers do).
-    in_comment: bool,
+    /// The HTML block being read (a comment may span its lines).
+    html: HtmlBlock,
     missing: Missing,
     /// Some table's columns did not fit across the page.
     overflow: bool,
@@ -86,9 +79,8 @@ pub struct LayoutWriter<'a, I> {
     at: usize,
     /// Constructs shown as text or left out, with the byte offset where each starts.
     not_laid_out: Vec<(usize, NotLaidOut)>,
-    /// Footnote labels in the order of their first reference: a label's number is its
-    /// index plus one.
-    footnote_order: Vec<String>,
+    /// Footnote numbers, in the order of first reference.
+    footnote_numbers: Footnotes,
     /// Footnote definitions, held back to be laid out at the end of the document.
     footnotes: Vec<(String, Held<'a>)>,
     /// The logical structure so far.
@@ -124,14 +116,14 @@ where
             strong: 0,
             strike: 0,
             metadata: 0,
-            in_comment: false,
+            html: HtmlBlock::default(),
             missing: Missing::default(),
             overflow: false,
             give_up_at_wide_table: false,
             source,
             at: 0,
             not_laid_out: Vec::new(),
-            footnote_order: Vec::new(),
+            footnote_numbers: Footnotes::default(),
             footnotes: Vec::new(),
             structure: Structure::default(),
             images: None,
@@ -231,7 +223,7 @@ where
             Event::Html(html) => self.html_block_text(&html),
             Event::InlineHtml(html) => self.inline_html(&html),
             Event::FootnoteReference(label) => {
-                let number = self.footnote_number(&label);
+                let number = self.footnote_numbers.number(&label);
                 self.text(&format!("[{number}]"));
             }
             Event::SoftBreak => self.target().soft_break(),
@@ -260,17 +252,6 @@ where
         events
     }
 
-    /// The number of a footnote label: the order of its first reference.
-    fn footnote_number(&mut self, label: &str) -> usize {
-        match self.footnote_order.iter().position(|l| l == label) {
-            Some(index) => index + 1,
-            None => {
-                self.footnote_order.push(label.to_string());
-                self.footnote_order.len()
-            }
-        }
-    }
-
     /// The footnote definitions after a rule at the end of the document, in the order of their
     /// numbers; a definition nothing refers to comes last, numbered after the others.
     fn lay_out_footnotes(&mut self) {
@@ -278,15 +259,7 @@ where
             return;
         }
         let mut footnotes = std::mem::take(&mut self.footnotes);
-        for (label, _) in &footnotes {
-            self.footnote_number(label);
-        }
-        footnotes.sort_by_key(|(label, _)| {
-            self.footnote_order
-                .iter()
-                .position(|l| l == label)
-                .expect("every label was numbered just above")
-        });
+        self.footnote_numbers.sort(&mut footnotes);
         self.rule();
         for (_, events) in footnotes {
             for (event, range) in events {
@@ -350,7 +323,7 @@ where
                 // Laid out like a list item whose marker is the note's number.
                 self.flush();
                 self.structure.open(Role::Note);
-                let number = self.footnote_number(&label);
+                let number = self.footnote_numbers.number(&label);
                 self.list_stack.push(ListState { next: None });
                 self.marker = Some(format!("[{number}]"));
             }
@@ -399,7 +372,7 @@ where
     fn end_tag(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::HtmlBlock => {
-                self.in_comment = false;
+                self.html.end();
                 self.flush()
             }
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock => self.flush(),
@@ -620,52 +593,35 @@ where
         }
     }
 
-    /// Inline HTML: `<br>` breaks the line (tables use it inside cells); comments vanish;
-    /// any other tag is shown as written.
+    /// Inline HTML (see [`markup::inline_html`]).
     fn inline_html(&mut self, html: &str) {
-        let tag = html.trim().to_ascii_lowercase();
-        let tag = tag.replace(' ', "");
-        if tag == "<br>" || tag == "<br/>" || tag == "</br>" {
-            self.target().hard_break();
-        } else if tag.starts_with("<!--") {
-        } else {
-            self.note(NotLaidOut::Html);
-            self.text(html);
+        match markup::inline_html(html) {
+            InlineHtml::Break => self.target().hard_break(),
+            InlineHtml::Comment => {}
+            InlineHtml::Shown => {
+                self.note(NotLaidOut::Html);
+                self.text(html);
+            }
         }
     }
 
-    /// A line of an HTML block: shown as written, except comments.
+    /// A line of an HTML block (see [`HtmlBlock::line`]).
     fn html_block_text(&mut self, html: &str) {
-        let trimmed = html.trim();
-        if trimmed == PAGE_BREAK {
-            // A form's appendix starts on a page of its own; Markdown viewers show nothing.
-            self.flush();
-            self.page.break_page();
-            return;
+        match self.html.line(html) {
+            BlockLine::PageBreak => {
+                // A form's appendix starts on a page of its own; Markdown viewers show nothing.
+                self.flush();
+                self.page.break_page();
+            }
+            BlockLine::Footer(text) => self.footer(text),
+            BlockLine::Hidden => {}
+            BlockLine::Shown => {
+                self.note(NotLaidOut::Html);
+                let target = self.target();
+                target.push(html.trim_end_matches('\n'), Style::PLAIN);
+                target.hard_break();
+            }
         }
-        // An HTML block arrives line by line; a comment may span several of them.
-        if self.in_comment {
-            self.in_comment = !trimmed.contains("-->");
-            return;
-        }
-        if let Some(text) = trimmed
-            .strip_prefix(FOOTER_MARK)
-            .and_then(|rest| rest.strip_suffix("-->"))
-        {
-            self.footer(text.trim());
-            return;
-        }
-        if let Some(rest) = trimmed.strip_prefix("<!--") {
-            self.in_comment = !rest.contains("-->");
-            return;
-        }
-        if trimmed.is_empty() {
-            return;
-        }
-        self.note(NotLaidOut::Html);
-        let target = self.target();
-        target.push(html.trim_end_matches('\n'), Style::PLAIN);
-        target.hard_break();
     }
 
     /// Sets the footer text, noting characters the font lacks (the writer keeps them in the

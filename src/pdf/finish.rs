@@ -284,17 +284,7 @@ fn add_pictures(
         if xobjects.is_empty() {
             continue;
         }
-        let resources = match doc
-            .get_dictionary(*page_id)
-            .and_then(|p| p.get(b"Resources"))
-        {
-            Ok(Object::Reference(id)) => *id,
-            _ => {
-                return Err(Error::Write(
-                    "printpdf wrote a page without resources".into(),
-                ))
-            }
-        };
+        let resources = page_reference(doc, *page_id, b"Resources", "resources")?;
         match doc.get_object_mut(resources) {
             Ok(Object::Dictionary(dict)) => dict.set("XObject", xobjects),
             _ => {
@@ -349,17 +339,7 @@ fn put_contents(
         )));
     }
     for (page_id, content) in page_ids.iter().zip(contents) {
-        let contents_id = match doc
-            .get_dictionary(*page_id)
-            .and_then(|p| p.get(b"Contents"))
-        {
-            Ok(Object::Reference(id)) => *id,
-            _ => {
-                return Err(Error::Write(
-                    "printpdf wrote a page without a content stream".into(),
-                ))
-            }
-        };
+        let contents_id = page_reference(doc, *page_id, b"Contents", "a content stream")?;
         let dict = Dictionary::from_iter(vec![("Filter", Object::Name(b"FlateDecode".to_vec()))]);
         doc.objects
             .insert(contents_id, Object::Stream(Stream::new(dict, content)));
@@ -570,4 +550,20 @@ fn compress(doc: &mut Document, deflater: &mut Deflater) -> Result<(), Error> {
         stream.set_content(packed);
     }
     Ok(())
+}
+
+/// The object a page's `key` entry refers to; printpdf writes `what` as a reference on every
+/// page.
+fn page_reference(
+    doc: &Document,
+    page: ObjectId,
+    key: &[u8],
+    what: &str,
+) -> Result<ObjectId, Error> {
+    match doc.get_dictionary(page).and_then(|p| p.get(key)) {
+        Ok(Object::Reference(id)) => Ok(*id),
+        _ => Err(Error::Write(format!(
+            "printpdf wrote a page without {what}"
+        ))),
+    }
 }
