@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{self, CellReuse, Orientation, RenderContext};
+use checkgen::render::{self, Orientation, RenderContext, Reuse};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         markdown: &markdown,
         orientation: Orientation::Auto,
         // One document, rendered as `checkgen render` does.
-        cells: CellReuse::Document,
+        reuse: Reuse::Document,
         options,
     };
     let start = Instant::now();

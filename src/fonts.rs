@@ -165,6 +165,11 @@ impl FontSet {
             .map(|_| f32::from(memo.advance()) / self.face(font).units_per_em)
     }
 
+    /// How many glyphs `font` has: glyph ids are below it.
+    pub fn glyph_count(&self, font: FontId) -> u16 {
+        self.face(font).face.number_of_glyphs()
+    }
+
     /// Design units per em of `font` (the PDF writer sizes substitute glyphs with it).
     pub fn units_per_em(&self, font: FontId) -> u16 {
         self.face(font).face.units_per_em()

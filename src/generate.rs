@@ -11,7 +11,7 @@ use tera::Tera;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::pdf::PdfOptions;
-use crate::render::{CellReuse, Orientation, RenderContext};
+use crate::render::{Orientation, RenderContext, Reuse};
 use crate::rules::{Audience, RuleSet};
 use crate::seeds::Seeds;
 use crate::select::{self, Selection};
@@ -217,7 +217,7 @@ fn context<'a>(form: &'a Form, selection: &Selection, meta: &Meta) -> RenderCont
         markdown: &form.markdown,
         orientation: Orientation::Auto,
         // A form's cells recur in the next form of the campaign or of `--all`.
-        cells: CellReuse::Thread,
+        reuse: Reuse::Thread,
         options: PdfOptions {
             title: format!("{}（{}）", view.title, view.sector_names),
             subject,

@@ -14,7 +14,7 @@ use crate::image::{self, Images};
 use crate::layout::{self, LayoutOptions};
 use crate::pdf::{self, PdfOptions};
 
-pub use crate::layout::{CellReuse, NotLaidOut, Orientation, Warning};
+pub use crate::layout::{NotLaidOut, Orientation, Reuse, Warning};
 
 /// Everything a renderer is handed for one document.
 #[derive(Debug, Clone)]
@@ -23,8 +23,8 @@ pub struct RenderContext<'a> {
     pub markdown: &'a str,
     /// Page orientation.
     pub orientation: Orientation,
-    /// Whether table cells are kept for the next document this thread renders.
-    pub cells: CellReuse,
+    /// Whether the work of this document is kept for the next this thread renders.
+    pub reuse: Reuse,
     /// What the PDF says about itself: title, subject, keywords, dates.
     pub options: PdfOptions,
 }
@@ -63,10 +63,10 @@ fn render(context: &RenderContext, images: Images) -> Result<Rendered> {
         &LayoutOptions {
             orientation: context.orientation,
             images,
-            cells: context.cells,
+            reuse: context.reuse,
         },
     );
-    let output = pdf::write(&document, &context.options)?;
+    let output = pdf::write(&document, &context.options, context.reuse)?;
     Ok(Rendered {
         bytes: output.bytes,
         pages: output.pages,

@@ -7,9 +7,7 @@ mod common;
 use std::path::Path;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{
-    self, CellReuse, NotLaidOut, Orientation, RenderContext, Rendered, Warning,
-};
+use checkgen::render::{self, NotLaidOut, Orientation, RenderContext, Rendered, Reuse, Warning};
 use lopdf::{Dictionary, Document, Object};
 
 fn fixture(name: &str) -> String {
@@ -32,7 +30,7 @@ fn render_markdown(markdown: &str, options: &PdfOptions) -> checkgen::Result<Ren
     render::pdf(&RenderContext {
         markdown,
         orientation: Orientation::Auto,
-        cells: CellReuse::Document,
+        reuse: Reuse::Document,
         options: options.clone(),
     })
 }
@@ -323,7 +321,7 @@ fn orientation() {
     let forced = render::pdf(&RenderContext {
         markdown: "正文",
         orientation: Orientation::Landscape,
-        cells: CellReuse::Document,
+        reuse: Reuse::Document,
         options: options(),
     });
     let doc = load(&forced.expect("renders"));

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{self, CellReuse, Orientation, RenderContext};
+use checkgen::render::{self, Orientation, RenderContext, Reuse};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -25,7 +25,7 @@ fn render(markdown: &str) -> Vec<u8> {
     render::pdf(&RenderContext {
         markdown,
         orientation: Orientation::Auto,
-        cells: CellReuse::Document,
+        reuse: Reuse::Document,
         options: PdfOptions {
             title: "检查表".into(),
             ..PdfOptions::default()

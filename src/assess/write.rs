@@ -11,7 +11,7 @@ use super::{AssessedRow, Report, ReportKind};
 use crate::answers::Columns;
 use crate::error::{Error, Result};
 use crate::pdf::PdfOptions;
-use crate::render::{CellReuse, Orientation, RenderContext};
+use crate::render::{Orientation, RenderContext, Reuse};
 use crate::view::Meta;
 
 /// The formats of a report, chosen by the file's extension.
@@ -57,7 +57,7 @@ pub fn write(
             let rendered = crate::render::pdf(&RenderContext {
                 markdown: &markdown,
                 orientation: Orientation::Auto,
-                cells: CellReuse::Document,
+                reuse: Reuse::Document,
                 options: PdfOptions {
                     title: format!("{}（{}）", report.title, report.sector_names),
                     subject: report.form_title.clone(),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use checkgen::pdf::PdfOptions;
-use checkgen::render::{self, CellReuse, Orientation, RenderContext, Warning};
+use checkgen::render::{self, Orientation, RenderContext, Reuse, Warning};
 use checkgen::{input, output, Error, Result};
 
 use super::args::{info, warn};
@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             OrientationArg::Portrait => Orientation::Portrait,
             OrientationArg::Landscape => Orientation::Landscape,
         },
-        cells: CellReuse::Document,
+        reuse: Reuse::Document,
         options: PdfOptions {
             title: args.title.unwrap_or_default(),
             timestamp: Clock::read().source_date_epoch,

@@ -60,18 +60,20 @@ pub struct LayoutOptions {
     pub images: Images,
     /// Whether table cells shaped here are kept for the next document laid out on this
     /// thread.
-    pub cells: CellReuse,
+    pub reuse: Reuse,
 }
 
-/// Whether table cells are shaped for one document or kept for the next on the same thread.
+/// Whether what is worked out for one document (table cells shaped by layout, page contents
+/// and object streams compressed by the PDF writer) is kept for the next on the same thread.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum CellReuse {
-    /// Shaped for this document alone: what one `render` wants, since nothing would reuse
-    /// them and keeping them only grows the memory the PDF writer then works in.
+pub enum Reuse {
+    /// For this document alone: what one `render` wants, since nothing would reuse it and
+    /// keeping it only grows the memory the PDF writer then works in.
     #[default]
     Document,
-    /// Kept in the thread's cache (see `cache`): the forms of a campaign, or of
-    /// `generate --all`, repeat the same questions, citations and rows of boxes.
+    /// Kept in the thread's caches (see `cache` here and `memo` in the PDF writer): the forms
+    /// of a campaign, or of `generate --all`, repeat the same questions, citations, rows of
+    /// boxes and whole pages. What is kept never changes a byte of the output.
     Thread,
 }
 
@@ -165,7 +167,7 @@ impl Tag {
 }
 
 /// What a structure element is; each maps to one standard PDF structure type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// A heading of level 1–6.
     Heading(u8),
@@ -457,7 +459,7 @@ fn run<'a>(
     };
     let writer = walker::LayoutWriter::new(events, markdown, fonts, width, height)
         .with_images(&options.images)
-        .with_cells(options.cells);
+        .with_cells(options.reuse);
     if give_up_at_wide_table {
         writer.give_up_at_wide_table().run()
     } else {

@@ -19,7 +19,7 @@ use super::style::{
     CELL_PAD_X, CELL_PAD_Y, COMFORTABLE_EMS, FILL_IN_EMS, HEADER_FILL, NARROW_COLUMN_EMS,
     RULE_WIDTH, TABLE_LEADING, TABLE_SIZE,
 };
-use super::{CellReuse, Item, Point, Role, Tag};
+use super::{Item, Point, Reuse, Role, Tag};
 use crate::fonts::FontSet;
 
 /// A table being read: its column alignments and the cells seen so far.
@@ -106,7 +106,7 @@ impl Grid {
 /// columns' narrowest widths overflowed `width` (words were cut), which asks for landscape.
 pub fn place(
     fonts: &FontSet,
-    reuse: CellReuse,
+    reuse: Reuse,
     page: &mut PageBuilder<'_>,
     table: TableState,
     (x, width): (f32, f32),
@@ -135,8 +135,8 @@ pub fn place(
                 .map(|_| {
                     let inline = row.next().unwrap_or_default();
                     match reuse {
-                        CellReuse::Thread => cache::cell(fonts, inline, TABLE_SIZE),
-                        CellReuse::Document => cache::shape(fonts, &inline, TABLE_SIZE),
+                        Reuse::Thread => cache::cell(fonts, inline, TABLE_SIZE),
+                        Reuse::Document => cache::shape(fonts, &inline, TABLE_SIZE),
                     }
                 })
                 .collect()

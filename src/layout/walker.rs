@@ -22,7 +22,7 @@ use super::style::{
     MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, QUOTE_INDENT, RULE_WIDTH,
 };
 use super::table::{self, TableState};
-use super::{CellReuse, Document, Item, NotLaidOut, Point, Role, Warning};
+use super::{Document, Item, NotLaidOut, Point, Reuse, Role, Warning};
 use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 use std::sync::Arc;
@@ -88,7 +88,7 @@ pub struct LayoutWriter<'a, I> {
     /// The pictures read for the document's images.
     images: Option<&'a Images>,
     /// Whether table cells come from the thread's cache.
-    cells: CellReuse,
+    cells: Reuse,
     /// The pictures drawn so far.
     pictures: Vec<Arc<Picture>>,
     /// An image being read: its picture and alternative text so far, and how many images
@@ -127,15 +127,15 @@ where
             footnotes: Vec::new(),
             structure: Structure::default(),
             images: None,
-            cells: CellReuse::Document,
+            cells: Reuse::Document,
             pictures: Vec::new(),
             figure: None,
             image_depth: 0,
         }
     }
 
-    /// Takes table cells from the thread's cache, or not (see [`CellReuse`]).
-    pub fn with_cells(mut self, cells: CellReuse) -> Self {
+    /// Takes table cells from the thread's cache, or not (see [`Reuse`]).
+    pub fn with_cells(mut self, cells: Reuse) -> Self {
         self.cells = cells;
         self
     }

@@ -1,5 +1,6 @@
-//! The two parts of each CID font that follow from the subset alone: the `/W` widths of its
-//! codes and its ToUnicode CMap.
+//! The three parts of each CID font that follow from the subset alone: the `/W` widths of its
+//! codes, its `CIDToGIDMap` (codes are the face's glyph ids, see `embed`) and its ToUnicode
+//! CMap.
 //!
 //! printpdf can write both, but only from glyphs it decodes one by one out of a font it has
 //! parsed and cloned, which took a tenth of a render. So printpdf is shown one code per face
@@ -9,13 +10,13 @@
 
 use std::fmt::Write as _;
 
-use printpdf_lopdf::{Document, Object};
+use printpdf_lopdf::{Dictionary, Document, Object, Stream};
 
 use super::embed::{self, Subset};
 use super::Error;
 use crate::fonts::FontSet;
 
-/// Replaces the widths and ToUnicode CMap of every face in `subsets`. `resource` gives the
+/// Replaces the widths, glyph map and ToUnicode CMap of every face in `subsets`. `resource` gives the
 /// name a face's CMap is known by (printpdf's font resource name).
 pub fn replace(
     doc: &mut Document,
@@ -53,6 +54,7 @@ pub fn replace(
                 subset.font.postscript_name()
             ))
         };
+        let map = doc.add_object(Stream::new(Dictionary::new(), subset.gid_map()));
         let dict = doc.get_dictionary_mut(font_id).map_err(|_| missing())?;
         let cmap_id = match dict.get(b"ToUnicode") {
             Ok(Object::Reference(id)) => *id,
@@ -65,6 +67,7 @@ pub fn replace(
             return Err(missing());
         };
         cid_font.set("W", widths(subset, fonts));
+        cid_font.set("CIDToGIDMap", map);
         let Ok(Object::Stream(cmap)) = doc.get_object_mut(cmap_id) else {
             return Err(missing());
         };
@@ -73,25 +76,34 @@ pub fn replace(
     Ok(())
 }
 
-/// `/W` for codes 1 to the last, which are consecutive: `[1 [w1 w2 …]]`, in thousandths of
-/// an em. Characters the face lacks get a blank glyph one em wide.
+/// `/W`: the width of every code not one em wide (the font's `/DW`, which nearly every
+/// hanzi has), in thousandths of an em, as runs of consecutive codes `[c [w1 w2 …] …]`.
+/// Characters the face lacks get a blank glyph one em wide.
 fn widths(subset: &Subset, fonts: &FontSet) -> Object {
-    let mut widths: Vec<i64> = Vec::new();
-    for (c, code) in subset.codes() {
-        let Some(slot) = usize::from(code).checked_sub(1) else {
-            continue;
-        };
-        if widths.len() <= slot {
-            widths.resize(slot + 1, 1000);
-        }
-        let advance = fonts.glyph_advance(subset.font, c).unwrap_or(1.0);
-        widths[slot] = (advance * 1000.0).round() as i64;
+    let mut widths: Vec<(u16, i64)> = subset
+        .codes()
+        .map(|(c, code)| {
+            let advance = fonts.glyph_advance(subset.font, c).unwrap_or(1.0);
+            (code, (advance * 1000.0).round() as i64)
+        })
+        .filter(|&(_, width)| width != DEFAULT_WIDTH)
+        .collect();
+    widths.sort_unstable();
+    widths.dedup_by_key(|&mut (code, _)| code);
+    let mut out = Vec::new();
+    for run in widths.chunk_by(|a, b| a.0 + 1 == b.0) {
+        out.push(Object::Integer(run[0].0.into()));
+        out.push(Object::Array(
+            run.iter()
+                .map(|&(_, width)| Object::Integer(width))
+                .collect(),
+        ));
     }
-    Object::Array(vec![
-        Object::Integer(1),
-        Object::Array(widths.into_iter().map(Object::Integer).collect()),
-    ])
+    Object::Array(out)
 }
+
+/// The width printpdf gives a font as `/DW`: one em.
+const DEFAULT_WIDTH: i64 = 1000;
 
 /// The ToUnicode CMap: each code to its character (the first met, when characters share a
 /// glyph), as UTF-16BE.
@@ -161,7 +173,15 @@ mod tests {
             .filter(|l| l.ends_with("beginbfchar"))
             .map(String::from)
             .collect();
-        assert_eq!(blocks[0], "100 beginbfchar");
+        // Blocks hold at most a hundred codes, all of one high byte.
+        assert!(blocks.iter().any(|b| b == "100 beginbfchar"), "{blocks:?}");
+        for block in cmap.split("beginbfchar\n").skip(1) {
+            let block = &block[..block.find("endbfchar").unwrap()];
+            let highs: std::collections::HashSet<&str> =
+                block.lines().map(|line| &line[1..3]).collect();
+            assert!(block.lines().count() <= 100);
+            assert_eq!(highs.len(), 1, "{block}");
+        }
         let (_, mappings) = cmap.split_once("endcodespacerange").unwrap();
         assert_eq!(mappings.matches("\n<").count(), codes);
         assert!(
@@ -170,21 +190,69 @@ mod tests {
     }
 
     #[test]
-    fn widths_cover_every_code_in_thousandths() {
-        let (subset, fonts) = regular("中a𠮷");
+    fn widths_list_every_code_not_one_em_wide_in_thousandths() {
+        let (subset, fonts) = regular("中a𠮷b");
         let Object::Array(w) = widths(&subset, fonts) else {
             panic!("not an array");
         };
-        assert_eq!(w[0], Object::Integer(1));
-        let Object::Array(list) = &w[1] else {
-            panic!("no width list");
-        };
-        assert_eq!(list.len(), subset.codes().count());
-        let width = |c: char| &list[usize::from(subset.code(c).unwrap()) - 1];
+        // Pairs of a first code and the widths from it on.
+        let mut listed = std::collections::HashMap::new();
+        for pair in w.chunks(2) {
+            let (Object::Integer(first), Object::Array(list)) = (&pair[0], &pair[1]) else {
+                panic!("not a run: {pair:?}");
+            };
+            for (i, width) in list.iter().enumerate() {
+                listed.insert(first + i as i64, width.clone());
+            }
+        }
         let em = |c| (fonts.advance(FontId::Regular, c) * 1000.0).round() as i64;
-        assert_eq!(width('中'), &Object::Integer(em('中')));
-        assert_eq!(width('a'), &Object::Integer(em('a')));
+        let code = |c: char| i64::from(subset.code(c).unwrap());
         assert_ne!(em('a'), 1000);
-        assert_eq!(width('𠮷'), &Object::Integer(1000));
+        assert_eq!(em('中'), 1000);
+        // Every character with its width, or left to `/DW` when one em wide (the missing
+        // character's blank is); the footer's digits and spaces are among them.
+        for (c, code) in subset.codes() {
+            let width = fonts
+                .glyph_advance(FontId::Regular, c)
+                .map_or(1000, |_| em(c));
+            match listed.get(&i64::from(code)) {
+                Some(listed) => assert_eq!(listed, &Object::Integer(width), "{c}"),
+                None => assert_eq!(width, 1000, "{c}"),
+            }
+        }
+        assert!(listed.contains_key(&code('a')) && listed.contains_key(&code('b')));
+        assert!(!listed.contains_key(&code('中')) && !listed.contains_key(&code('𠮷')));
+    }
+
+    #[test]
+    fn codes_are_glyph_ids_and_the_map_leads_them_to_the_subset() {
+        let fonts = FontSet::get().unwrap();
+        let (subset, _) = regular("中文a𠮷");
+        for c in ['中', '文', 'a'] {
+            assert_eq!(subset.code(c), fonts.glyph(FontId::Regular, c));
+        }
+        let map = subset.gid_map();
+        let glyph = |code: u16| {
+            let at = usize::from(code) * 2;
+            u16::from_be_bytes([map[at], map[at + 1]])
+        };
+        // Kept glyphs in the face's order, after `.notdef` (the footer's characters are among
+        // them); the missing character's blank after them, its code above the face's ids.
+        let blank = subset.code('𠮷').unwrap();
+        let mut ids: Vec<u16> = subset
+            .codes()
+            .map(|(_, code)| code)
+            .filter(|&code| code != blank)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for (place, id) in ids.iter().enumerate() {
+            assert_eq!(glyph(*id), place as u16 + 1);
+        }
+        assert!(blank >= fonts.glyph_count(FontId::Regular));
+        assert!(*ids.last().unwrap() < fonts.glyph_count(FontId::Regular));
+        assert_eq!(usize::from(glyph(blank)), ids.len() + 1);
+        assert_eq!(map.len(), (usize::from(blank) + 1) * 2);
+        assert!(subset.stable());
     }
 }

@@ -4,11 +4,18 @@
 //! Subsetting is done here (see [`sfnt`]) rather than by printpdf, which would parse and
 //! subset the whole 10 MB face on every document: that costs tens of milliseconds, while
 //! [`sfnt::subset_program`] copies only the outlines used from the face compiled into the
-//! binary. Codes are the subset's glyph ids (Identity-H); their widths and ToUnicode CMap are
-//! written by `cidfont`.
+//! binary.
 //!
-//! The [`Subset`] (glyphs and codes) is cheap and made first; the program and the metrics
-//! copy each follow from it alone.
+//! A character's code is its glyph id in the face compiled into the binary, whatever else the
+//! document holds, and the font's `CIDToGIDMap` leads each code to the glyph's place in the
+//! subset. So a page draws the same text with the same bytes in every document: the forms
+//! of a campaign differ in their first page, and the writer compresses each of the other
+//! pages once (see `memo`). The glyphs of the subset keep the face's order. A character the
+//! face lacks gets a code above the face's glyph ids, from the character alone, and a blank
+//! glyph of its own (see [`Subset::stable`] for the one exception).
+//!
+//! The [`Subset`] (glyphs and codes) is cheap and made first; the program, the map and the
+//! metrics copy each follow from it alone.
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,14 +29,16 @@ use crate::layout::{Item, Page};
 pub struct Subset {
     /// Which face.
     pub font: FontId,
-    /// Original glyph ids in subset order: subset glyph `i` is original glyph `glyphs[i]`;
-    /// `.notdef` (0) comes first.
+    /// Glyph ids of the face in ascending order, `.notdef` (0) first: subset glyph `i` is
+    /// the face's glyph `glyphs[i]`.
     glyphs: Vec<u16>,
     /// Characters the face lacks, in order of first appearance. Each gets a blank glyph of
     /// its own after the real ones, so it keeps a code (and its place in the text layer).
     missing: Vec<char>,
-    /// The code (subset glyph id) of every character set in this face.
+    /// The code of every character set in this face.
     codes: Codes,
+    /// Whether every code follows from its character alone (see [`Subset::stable`]).
+    stable: bool,
     /// The six-letter subset tag (`ABCDEF+`), derived from the glyphs kept so the same text
     /// always gets the same tag.
     pub tag: String,
@@ -48,15 +57,10 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
     let mut out = Vec::with_capacity(FontId::ALL.len());
     for font in FontId::ALL {
         let mut glyphs = vec![0u16];
-        // Original glyph id → subset glyph id, for characters drawn by the same glyph.
-        let mut subset_ids: HashMap<u16, u16> = HashMap::new();
         let mut codes = Codes::default();
         let mut missing: Vec<char> = Vec::new();
         // The same characters as a set: one lookup per character of text, whatever the count.
         let mut missing_set: HashSet<char> = HashSet::new();
-        let too_many = || Error::TooManyCharacters {
-            font: font.postscript_name(),
-        };
         for (_, item) in pages.iter().flat_map(|p| &p.items) {
             let Item::Text { text, font: f, .. } = item else {
                 continue;
@@ -70,12 +74,8 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
                 }
                 match fonts.glyph(font, c) {
                     Some(gid) => {
-                        let next = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
-                        let code = *subset_ids.entry(gid).or_insert_with(|| {
-                            glyphs.push(gid);
-                            next
-                        });
-                        codes.insert(c, code);
+                        codes.insert(c, gid);
+                        glyphs.push(gid);
                     }
                     None => {
                         missing_set.insert(c);
@@ -87,10 +87,29 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         if codes.is_empty() && missing.is_empty() {
             continue;
         }
-        let first_blank = u16::try_from(glyphs.len()).map_err(|_| too_many())?;
-        for (i, c) in missing.iter().enumerate() {
-            let offset = u16::try_from(i).map_err(|_| too_many())?;
-            codes.insert(*c, first_blank.checked_add(offset).ok_or_else(too_many)?);
+        // Characters drawn by the same glyph leave it here twice.
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        let too_many = || Error::TooManyCharacters {
+            font: font.postscript_name(),
+        };
+        // Codes above the face's glyph ids, one per missing character, from the character;
+        // two that meet take the next free code.
+        let first = u32::from(fonts.glyph_count(font));
+        let room = 0x1_0000 - first;
+        if missing.len() as u32 > room || glyphs.len() + missing.len() > 0xFFFF {
+            return Err(too_many());
+        }
+        let mut taken = HashSet::with_capacity(missing.len());
+        let mut stable = true;
+        for c in &missing {
+            let mut slot = u32::from(*c) % room;
+            while !taken.insert(slot) {
+                stable = false;
+                slot = (slot + 1) % room;
+            }
+            let code = u16::try_from(first + slot).expect("below 0x10000 by `room`");
+            codes.insert(*c, code);
         }
         let tag = subset_tag(font, &codes.pairs);
         out.push(Subset {
@@ -98,6 +117,7 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
             glyphs,
             missing,
             codes,
+            stable,
             tag,
         });
     }
@@ -113,6 +133,43 @@ impl Subset {
     /// Every character of this face with its code, in the order they were first met.
     pub fn codes(&self) -> impl Iterator<Item = (char, u16)> + '_ {
         self.codes.pairs.iter().copied()
+    }
+
+    /// Whether every character's code follows from the character alone, the same in any
+    /// document: true unless two characters the face lacks met on one code, and one of them
+    /// took the next.
+    pub fn stable(&self) -> bool {
+        self.stable
+    }
+
+    /// The `CIDToGIDMap`: for every code from 0 to the highest, the subset glyph it draws, two
+    /// bytes big-endian (0, `.notdef`, for a code no character has): a kept glyph's place,
+    /// or a missing character's blank after them.
+    pub fn gid_map(&self) -> Vec<u8> {
+        let last = self
+            .codes
+            .pairs
+            .iter()
+            .map(|&(_, code)| code)
+            .max()
+            .unwrap_or(0);
+        let mut map = vec![0u8; (usize::from(last) + 1) * 2];
+        let mut put = |code: u16, glyph: usize| {
+            let glyph = u16::try_from(glyph).expect("`plan` gave at most 65,536 codes");
+            let at = usize::from(code) * 2;
+            map[at..at + 2].copy_from_slice(&glyph.to_be_bytes());
+        };
+        for (place, glyph) in self.glyphs.iter().enumerate().skip(1) {
+            put(*glyph, place);
+        }
+        for (index, c) in self.missing.iter().enumerate() {
+            let code = self
+                .codes
+                .get(*c)
+                .expect("`plan` gave every missing character a code");
+            put(code, self.glyphs.len() + index);
+        }
+        map
     }
 
     fn blanks(&self) -> u16 {
@@ -205,4 +262,38 @@ fn subset_tag(font: FontId, pairs: &[(char, u16)]) -> String {
             letter
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{layout, LayoutOptions};
+
+    fn bold(markdown: &str) -> Subset {
+        let fonts = FontSet::get().unwrap();
+        let document = layout(fonts, markdown, &LayoutOptions::default());
+        plan(fonts, &document.pages)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.font == FontId::Bold)
+            .unwrap()
+    }
+
+    /// What makes a page the same bytes in every form of a campaign: a character's code does
+    /// not depend on the rest of the document, even for characters the face lacks.
+    #[test]
+    fn a_code_follows_from_the_character_alone() {
+        let fonts = FontSet::get().unwrap();
+        // The bold face lacks ☐ and ☑ (a form's instructions set them in bold).
+        assert!(!fonts.covers(FontId::Bold, '☐') && !fonts.covers(FontId::Bold, '☑'));
+        let one = bold("**勾选☐或☑，填写烟台**");
+        let other = bold("**☑ 本单位已备案，☐ 未备案；填写青岛**");
+        for c in ['☐', '☑', '，', '填'] {
+            assert_eq!(one.code(c), other.code(c), "{c}");
+        }
+        assert!(one.stable() && other.stable());
+        assert_eq!(one.code('勾'), fonts.glyph(FontId::Bold, '勾'));
+        assert!(one.code('☐').unwrap() >= fonts.glyph_count(FontId::Bold));
+        assert_ne!(one.code('☐'), one.code('☑'));
+    }
 }

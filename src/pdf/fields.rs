@@ -26,7 +26,7 @@ use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use super::raw::{Body, Objects};
 use super::Error;
 use crate::fonts::{FontId, FontSet};
-use crate::layout::{table_rows, Cell, Page, TableRow};
+use crate::layout::{table_rows, Cell, Page, Reuse, TableRow};
 
 /// What the fields of a form are: set by the form's generator, which knows its rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,111 +77,41 @@ enum Table {
 /// Adds the AcroForm of `spec` over `pages` (their objects `page_ids`): the form dictionary,
 /// its font and the pages' `/Annots` go into `doc`, the fields, widgets and appearances are
 /// returned as bytes for [`Objects::append`] (their numbers are reserved in `doc`). `None`
-/// when no field was made.
+/// when no field was made. With [`Reuse::Thread`], the bytes are kept for the next form on
+/// this thread with the same fields at the same numbers (see `memo`).
 pub fn add(
     doc: &mut Document,
     pages: &[Page],
     page_ids: &[ObjectId],
     spec: &FormFields,
     fonts: &FontSet,
+    reuse: Reuse,
 ) -> Result<Option<Objects>, Error> {
-    let rows: HashMap<&str, &str> = spec
-        .rows
-        .iter()
-        .map(|(no, name)| (no.as_str(), name.as_str()))
-        .collect();
-    let states: HashMap<&str, &str> = spec
-        .states
-        .iter()
-        .map(|(label, state)| (label.as_str(), state.as_str()))
-        .collect();
-    let mut builder = Builder {
-        objects: Objects::new(doc.max_id + 1),
-        appearances: HashMap::new(),
-        fields: Vec::new(),
-        named: HashSet::new(),
+    let plan = Plan {
+        first: doc.max_id + 1,
+        pages: plan(pages, page_ids, spec),
     };
-    for (page, page_id) in pages.iter().zip(page_ids) {
-        let mut annots = Vec::new();
-        let mut table = Table::Other;
-        for row in table_rows(page) {
-            if row.header {
-                table = classify(&row, spec);
-                continue;
-            }
-            let place = Place {
-                page: page_id.0,
-                height: page.height,
-            };
-            match table {
-                Table::Result { result, note } => {
-                    // A table drawn otherwise (a row of another shape) gets no fields.
-                    let (Some(first), Some(result), Some(note)) = (
-                        row.cells.first(),
-                        row.cells.get(result),
-                        row.cells.get(note),
-                    ) else {
-                        continue;
-                    };
-                    let Some(name) = rows.get(first.text.trim()) else {
-                        continue;
-                    };
-                    if !builder.named.insert((*name).to_string()) {
-                        continue;
-                    }
-                    let parent = builder.objects.reserve();
-                    let radio = builder.radio(result, &states, place, parent, &mut annots);
-                    let rect = cell_rect(&row, note, place.height);
-                    let note =
-                        builder.text("note", rect, MULTILINE, place, Some(parent), &mut annots);
-                    builder.objects.write(parent, |b| {
-                        b.raw(b"<</T").text(name).raw(b"/Kids[");
-                        for kid in radio.iter().chain([&note]) {
-                            b.reference(*kid);
-                        }
-                        b.raw(b"]>>");
-                    });
-                    builder.fields.push(parent);
-                }
-                Table::Labels => {
-                    let [label, value] = &row.cells[..] else {
-                        continue;
-                    };
-                    if !value.text.trim().is_empty() || !value.boxes.is_empty() {
-                        continue;
-                    }
-                    // A period would split the name into a hierarchy.
-                    let name = label.text.trim().replace('.', "．");
-                    if name.is_empty() || !builder.named.insert(name.clone()) {
-                        continue;
-                    }
-                    let rect = cell_rect(&row, value, place.height);
-                    let flags = if row.bottom - row.top > 3.0 * FIELD_SIZE {
-                        MULTILINE
-                    } else {
-                        0
-                    };
-                    let field = builder.text(&name, rect, flags, place, None, &mut annots);
-                    builder.fields.push(field);
-                }
-                Table::Other => {}
-            }
-        }
-        if !annots.is_empty() {
-            let page = doc
-                .get_object_mut(*page_id)
-                .and_then(Object::as_dict_mut)
-                .map_err(|e| Error::Write(format!("a page is not a dictionary: {e}")))?;
-            let annots = annots.into_iter().map(|id| Object::Reference((id, 0)));
-            page.set("Annots", Object::Array(annots.collect()));
-            page.set("Tabs", Object::Name(b"R".to_vec()));
-        }
-    }
-    if builder.fields.is_empty() {
+    if plan.pages.iter().all(|page| page.fields.is_empty()) {
         return Ok(None);
     }
+    let written = match reuse {
+        Reuse::Thread => super::memo::fields(plan, write),
+        Reuse::Document => write(&plan),
+    };
+    for (page, annots) in written.annots.iter().enumerate() {
+        if annots.is_empty() {
+            continue;
+        }
+        let page = doc
+            .get_object_mut(page_ids[page])
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| Error::Write(format!("a page is not a dictionary: {e}")))?;
+        let annots = annots.iter().map(|id| Object::Reference((*id, 0)));
+        page.set("Annots", Object::Array(annots.collect()));
+        page.set("Tabs", Object::Name(b"R".to_vec()));
+    }
     // lopdf numbers its objects after the fields'.
-    doc.max_id = builder.objects.last();
+    doc.max_id = written.objects.last();
     let song = song_font(doc, fonts);
     let dingbats = doc.add_object(Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Font".to_vec())),
@@ -199,7 +129,7 @@ pub fn add(
         (
             "Fields",
             Object::Array(
-                builder
+                written
                     .fields
                     .iter()
                     .map(|f| Object::Reference((*f, 0)))
@@ -214,7 +144,226 @@ pub fn add(
         .catalog_mut()
         .map_err(|e| Error::Write(format!("printpdf produced no catalog: {e}")))?;
     catalog.set("AcroForm", form_id);
-    Ok(Some(builder.objects))
+    Ok(Some(written.objects))
+}
+
+/// Everything the fields' objects are written from: the first object number they take and,
+/// page by page, the fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    first: u32,
+    pages: Vec<PagePlan>,
+}
+
+/// The fields of one page, in the order written.
+#[derive(Debug, Clone, PartialEq)]
+struct PagePlan {
+    /// The page's object number.
+    page: u32,
+    fields: Vec<Planned>,
+}
+
+/// One top-level field, placed (PDF coordinates).
+#[derive(Debug, Clone, PartialEq)]
+enum Planned {
+    /// A result row: the radio boxes `(x, top, side, state)` that carry the labels of the
+    /// states, and the note cell.
+    Row {
+        name: String,
+        boxes: Vec<(f32, f32, f32, String)>,
+        note: [f32; 4],
+    },
+    /// A blank value cell of a label table.
+    Label {
+        name: String,
+        rect: [f32; 4],
+        flags: i64,
+    },
+}
+
+impl Plan {
+    /// A hash of the plan, to find a kept copy of its objects by.
+    pub fn hash(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut hash = rustc_hash::FxHasher::default();
+        let floats = |hash: &mut rustc_hash::FxHasher, values: &[f32]| {
+            for value in values {
+                hash.write_u32(value.to_bits());
+            }
+        };
+        hash.write_u32(self.first);
+        for page in &self.pages {
+            hash.write_u32(page.page);
+            for field in &page.fields {
+                match field {
+                    Planned::Row { name, boxes, note } => {
+                        hash.write(name.as_bytes());
+                        for (x, top, side, state) in boxes {
+                            floats(&mut hash, &[*x, *top, *side]);
+                            hash.write(state.as_bytes());
+                        }
+                        floats(&mut hash, note);
+                    }
+                    Planned::Label { name, rect, flags } => {
+                        hash.write(name.as_bytes());
+                        floats(&mut hash, rect);
+                        hash.write_i64(*flags);
+                    }
+                }
+            }
+        }
+        hash.finish()
+    }
+}
+
+/// Where the fields of `spec` go on `pages`, read from their tables.
+fn plan(pages: &[Page], page_ids: &[ObjectId], spec: &FormFields) -> Vec<PagePlan> {
+    let rows: HashMap<&str, &str> = spec
+        .rows
+        .iter()
+        .map(|(no, name)| (no.as_str(), name.as_str()))
+        .collect();
+    let states: HashMap<&str, &str> = spec
+        .states
+        .iter()
+        .map(|(label, state)| (label.as_str(), state.as_str()))
+        .collect();
+    // Names given so far: a row or label seen twice gets its field once.
+    let mut named: HashSet<String> = HashSet::new();
+    let mut out = Vec::with_capacity(pages.len());
+    for (page, page_id) in pages.iter().zip(page_ids) {
+        let mut fields = Vec::new();
+        let mut table = Table::Other;
+        for row in table_rows(page) {
+            if row.header {
+                table = classify(&row, spec);
+                continue;
+            }
+            match table {
+                Table::Result { result, note } => {
+                    // A table drawn otherwise (a row of another shape) gets no fields.
+                    let (Some(first), Some(result), Some(note)) = (
+                        row.cells.first(),
+                        row.cells.get(result),
+                        row.cells.get(note),
+                    ) else {
+                        continue;
+                    };
+                    let Some(name) = rows.get(first.text.trim()) else {
+                        continue;
+                    };
+                    if !named.insert((*name).to_string()) {
+                        continue;
+                    }
+                    let boxes = result
+                        .boxes
+                        .iter()
+                        .filter_map(|b| {
+                            let state = states.get(b.label.as_str())?;
+                            let top = page.height - b.at.y;
+                            Some((b.at.x, top, b.side, (*state).to_string()))
+                        })
+                        .collect();
+                    fields.push(Planned::Row {
+                        name: (*name).to_string(),
+                        boxes,
+                        note: cell_rect(&row, note, page.height),
+                    });
+                }
+                Table::Labels => {
+                    let [label, value] = &row.cells[..] else {
+                        continue;
+                    };
+                    if !value.text.trim().is_empty() || !value.boxes.is_empty() {
+                        continue;
+                    }
+                    // A period would split the name into a hierarchy.
+                    let name = label.text.trim().replace('.', "．");
+                    if name.is_empty() || !named.insert(name.clone()) {
+                        continue;
+                    }
+                    let flags = if row.bottom - row.top > 3.0 * FIELD_SIZE {
+                        MULTILINE
+                    } else {
+                        0
+                    };
+                    fields.push(Planned::Label {
+                        name,
+                        rect: cell_rect(&row, value, page.height),
+                        flags,
+                    });
+                }
+                Table::Other => {}
+            }
+        }
+        out.push(PagePlan {
+            page: page_id.0,
+            fields,
+        });
+    }
+    out
+}
+
+/// The fields' objects, and what refers to them: each page's widgets, the top-level fields.
+#[derive(Clone)]
+pub struct Written {
+    objects: Objects,
+    annots: Vec<Vec<u32>>,
+    fields: Vec<u32>,
+}
+
+impl Written {
+    /// Bytes held, for the bound of the cache that keeps it.
+    pub fn len(&self) -> usize {
+        self.objects.len() + self.annots.iter().map(Vec::len).sum::<usize>() * 4
+    }
+}
+
+/// Writes the fields of `plan`.
+fn write(plan: &Plan) -> Written {
+    let mut builder = Builder {
+        objects: Objects::new(plan.first),
+        appearances: HashMap::new(),
+        fields: Vec::new(),
+    };
+    let mut all = Vec::with_capacity(plan.pages.len());
+    for page in &plan.pages {
+        let mut annots = Vec::new();
+        for field in &page.fields {
+            match field {
+                Planned::Row { name, boxes, note } => {
+                    let parent = builder.objects.reserve();
+                    let radio = builder.radio(boxes, page.page, parent, &mut annots);
+                    let note = builder.text(
+                        "note",
+                        *note,
+                        MULTILINE,
+                        page.page,
+                        Some(parent),
+                        &mut annots,
+                    );
+                    builder.objects.write(parent, |b| {
+                        b.raw(b"<</T").text(name).raw(b"/Kids[");
+                        for kid in radio.iter().chain([&note]) {
+                            b.reference(*kid);
+                        }
+                        b.raw(b"]>>");
+                    });
+                    builder.fields.push(parent);
+                }
+                Planned::Label { name, rect, flags } => {
+                    let field = builder.text(name, *rect, *flags, page.page, None, &mut annots);
+                    builder.fields.push(field);
+                }
+            }
+        }
+        all.push(annots);
+    }
+    Written {
+        objects: builder.objects,
+        annots: all,
+        fields: builder.fields,
+    }
 }
 
 /// `/Song 9 Tf 0 g`: the field font, its size and black.
@@ -239,13 +388,6 @@ fn classify(header: &TableRow, spec: &FormFields) -> Table {
         _ if texts.len() == 2 && texts[0] == spec.label_column => Table::Labels,
         _ => Table::Other,
     }
-}
-
-/// The page and its height, to flip layout's top-down coordinates.
-#[derive(Clone, Copy)]
-struct Place {
-    page: u32,
-    height: f32,
 }
 
 /// A cell's rectangle in PDF coordinates, inside its rules.
@@ -294,8 +436,6 @@ struct Builder {
     appearances: HashMap<(Look, (i64, i64)), u32>,
     /// The top-level fields.
     fields: Vec<u32>,
-    /// Names given so far: a row or label seen twice gets its field once.
-    named: HashSet<String>,
 }
 
 impl Builder {
@@ -322,38 +462,30 @@ impl Builder {
         id
     }
 
-    /// The radio group `result` (a kid of `parent`) on the boxes of `cell`, if they carry the
-    /// four labels.
+    /// The radio group `result` (a kid of `parent`) on `boxes` (`(x, top, side, state)`) of
+    /// page `page`; none without boxes.
     fn radio(
         &mut self,
-        cell: &Cell,
-        states: &HashMap<&str, &str>,
-        place: Place,
+        boxes: &[(f32, f32, f32, String)],
+        page: u32,
         parent: u32,
         annots: &mut Vec<u32>,
     ) -> Option<u32> {
-        let boxes: Vec<(&crate::layout::Checkbox, &str)> = cell
-            .boxes
-            .iter()
-            .filter_map(|b| states.get(b.label.as_str()).map(|state| (b, *state)))
-            .collect();
         if boxes.is_empty() {
             return None;
         }
         let radio = self.objects.reserve();
         let mut kids = Vec::with_capacity(boxes.len());
-        for (checkbox, state) in boxes {
-            let side = checkbox.side;
+        for (x, top, side, state) in boxes {
+            let (x, top, side) = (*x, *top, *side);
             let on = self.appearance(Look::Tick, side, side);
             let off = self.appearance(Look::Empty, side, side);
             let on_pressed = self.appearance(Look::TickPressed, side, side);
             let off_pressed = self.appearance(Look::EmptyPressed, side, side);
-            let x = checkbox.at.x;
-            let top = place.height - checkbox.at.y;
             let id = self.objects.add(|b| {
                 b.raw(b"<</Type/Annot/Subtype/Widget/Rect")
                     .rect([x, top - side, x + side, top]);
-                b.raw(b"/P").reference(place.page);
+                b.raw(b"/P").reference(page);
                 b.raw(b"/Parent").reference(radio);
                 b.raw(b"/F")
                     .int(PRINT)
@@ -386,7 +518,7 @@ impl Builder {
         name: &str,
         rect: [f32; 4],
         flags: i64,
-        place: Place,
+        page: u32,
         parent: Option<u32>,
         annots: &mut Vec<u32>,
     ) -> u32 {
@@ -402,7 +534,7 @@ impl Builder {
             b.raw(b"<</Type/Annot/Subtype/Widget/T").text(name);
             b.raw(b"/FT/Tx/Ff").int(flags);
             b.raw(b"/DA").raw(default_appearance_string());
-            b.raw(b"/Rect").rect(rect).raw(b"/P").reference(place.page);
+            b.raw(b"/Rect").rect(rect).raw(b"/P").reference(page);
             b.raw(b"/F")
                 .int(PRINT)
                 .raw(b"/MK<<>>/AP<</N")
@@ -433,30 +565,44 @@ fn tick(side: f32) -> String {
     )
 }
 
+/// The ToUnicode CMap of the field font, compressed: every code of the Basic Multilingual Plane
+/// but the surrogates maps to itself. The same for every form, so made once.
+fn identity_cmap() -> &'static [u8] {
+    static CMAP: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    CMAP.get_or_init(|| {
+        let mut cmap = String::from(
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+             /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+             1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+        );
+        // A range may not cross a change of the first byte, hence one per first byte.
+        let firsts: Vec<u32> = (0..=0xFFu32)
+            .filter(|b| !(0xD8..=0xDF).contains(b))
+            .collect();
+        for chunk in firsts.chunks(100) {
+            cmap.push_str(&format!("{} beginbfrange\n", chunk.len()));
+            for b in chunk {
+                cmap.push_str(&format!("<{b:02X}00> <{b:02X}FF> <{b:02X}00>\n"));
+            }
+            cmap.push_str("endbfrange\n");
+        }
+        cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        super::deflate::Deflater::new(Reuse::Document)
+            .deflate(cmap.as_bytes())
+            .expect("compressing eight kilobytes in memory fails only when memory does")
+    })
+}
+
 /// `STSong-Light` as a CID-keyed Type0 font over Unicode (UTF-16) codes: not embedded; a
 /// ToUnicode map (every code is its own character) lets form fillers encode typed text with
 /// it, and the widths of the Latin characters are those of the embedded regular face.
 fn song_font(doc: &mut Document, fonts: &FontSet) -> ObjectId {
-    let mut cmap = String::from(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    let to_unicode = Stream::new(
+        Dictionary::from_iter(vec![("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+        identity_cmap().to_vec(),
     );
-    // Every code of the Basic Multilingual Plane but the surrogates maps to itself; a range
-    // may not cross a change of the first byte, hence one per first byte.
-    let firsts: Vec<u32> = (0..=0xFFu32)
-        .filter(|b| !(0xD8..=0xDF).contains(b))
-        .collect();
-    for chunk in firsts.chunks(100) {
-        cmap.push_str(&format!("{} beginbfrange\n", chunk.len()));
-        for b in chunk {
-            cmap.push_str(&format!("<{b:02X}00> <{b:02X}FF> <{b:02X}00>\n"));
-        }
-        cmap.push_str("endbfrange\n");
-    }
-    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    let to_unicode = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
+    let to_unicode = doc.add_object(to_unicode);
     // Adobe-GB1 CIDs 1–95 are the proportional forms of U+0020–U+007E.
     let latin: Vec<Object> = (0x20u8..=0x7E)
         .map(|b| {

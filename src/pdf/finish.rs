@@ -78,7 +78,14 @@ pub fn finish(
     let info_id = doc.add_object(info(title, options));
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let fields = match &options.fields {
-        Some(spec) => super::fields::add(&mut doc, pages, &page_ids, spec, FontSet::get()?)?,
+        Some(spec) => super::fields::add(
+            &mut doc,
+            pages,
+            &page_ids,
+            spec,
+            FontSet::get()?,
+            deflater.reuse(),
+        )?,
         None => None,
     };
     let id = document_id(options, &contents);

@@ -99,7 +99,7 @@ pub fn picture_name(index: usize) -> String {
 }
 
 /// Graphics state already set in the content stream, so unchanged values are not repeated.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct State {
     fill: Option<f32>,
     stroke: Option<f32>,
@@ -112,124 +112,161 @@ struct State {
     open_path: bool,
 }
 
-/// The content stream of one page, with its marked content (see [`tags`]): the stream, and
-/// the structure element of each MCID.
-pub fn content(page: &Page, subsets: &[Subset], structure: &[Element]) -> (Vec<u8>, Vec<usize>) {
-    let mut out = Stream(Vec::with_capacity(page.items.len() * 48));
-    let mut state = State::default();
-    let mut marks = Marks::default();
-    let flip = |y: f32| page.height - y;
-    for index in tags::order(&page.items) {
-        let (at, item) = &page.items[index];
-        let mark = tags::mark(item);
-        if marks.changes(mark) {
-            state.close(&mut out);
-            marks.switch(mark, structure, &mut out.0);
+/// A page's content stream being written, with its marked content (see [`tags`]): what the
+/// stream has set so far. A page is written in two parts, its [`footer`] after the rest, and
+/// the writer as the first part leaves it is kept with that part (see `memo`).
+#[derive(Debug, Clone, Default)]
+pub struct Writer {
+    state: State,
+    marks: Marks,
+}
+
+/// Where the footer of `page` begins among its items: at the last item when that is text of
+/// page furniture (layout puts the footer, `第 X 页 共 Y 页` after an issued form's number,
+/// last on every page), else nowhere (the items' count). Two forms of a campaign differ in
+/// their first page and in the footers of the others.
+pub fn footer(page: &Page) -> usize {
+    match page.items.last() {
+        Some((_, item @ Item::Text { .. })) if tags::mark(item) == Mark::Pagination => {
+            page.items.len() - 1
         }
-        let is_text = matches!(item, Item::Text { .. });
-        if !matches!(item, Item::Line { .. }) && state.open_path {
-            out.op("S");
-            state.open_path = false;
-        }
-        match (is_text, state.text_line.is_some()) {
-            (true, false) => {
-                out.op("BT");
-                state.text_line = Some((0, 0));
+        _ => page.items.len(),
+    }
+}
+
+impl Writer {
+    /// Writes the items of `page` in `range` (those before its [`footer`], or the footer) to
+    /// `out`, in the order of [`tags::order`].
+    pub fn items(
+        &mut self,
+        page: &Page,
+        range: std::ops::Range<usize>,
+        subsets: &[Subset],
+        structure: &[Element],
+        out: &mut Vec<u8>,
+    ) {
+        let items = &page.items[range];
+        out.reserve(items.len() * 48);
+        let mut out = Stream(out);
+        let (state, marks) = (&mut self.state, &mut self.marks);
+        let flip = |y: f32| page.height - y;
+        for index in tags::order(items) {
+            let (at, item) = &items[index];
+            let mark = tags::mark(item);
+            if marks.changes(mark) {
+                state.close(&mut out);
+                marks.switch(mark, structure, out.0);
             }
-            (false, true) => {
-                out.op("ET");
-                state.text_line = None;
+            let is_text = matches!(item, Item::Text { .. });
+            if !matches!(item, Item::Line { .. }) && state.open_path {
+                out.op("S");
+                state.open_path = false;
             }
-            _ => {}
-        }
-        match item {
-            Item::Text {
-                text, font, size, ..
-            } => {
-                let Some(subset) = subsets.iter().find(|s| s.font == *font) else {
-                    continue;
-                };
-                if state.font != Some((*font, *size)) {
-                    out.name(resource(*font));
-                    out.num(*size);
-                    out.op("Tf");
-                    state.font = Some((*font, *size));
+            match (is_text, state.text_line.is_some()) {
+                (true, false) => {
+                    out.op("BT");
+                    state.text_line = Some((0, 0));
                 }
-                fill(&mut out, &mut state, 0.0);
-                let to = (hundredths(at.x), hundredths(flip(at.y)));
-                let from = state.text_line.unwrap_or((0, 0));
-                out.fixed(to.0 - from.0);
-                out.fixed(to.1 - from.1);
-                out.op("Td");
-                state.text_line = Some(to);
-                out.glyphs(text.chars().filter_map(|c| subset.code(c)));
-                out.op("Tj");
-            }
-            Item::Line {
-                to,
-                width,
-                gray: level,
-            } => {
-                let restyle = state.stroke != Some(*level) || state.width != Some(*width);
-                if restyle && state.open_path {
-                    out.op("S");
+                (false, true) => {
+                    out.op("ET");
+                    state.text_line = None;
                 }
-                stroke(&mut out, &mut state, *width, *level);
-                out.num(at.x);
-                out.num(flip(at.y));
-                out.op("m");
-                out.num(to.x);
-                out.num(flip(to.y));
-                out.op("l");
-                state.open_path = true;
+                _ => {}
             }
-            Item::Image {
-                picture,
-                width,
-                height,
-                ..
-            } => {
-                out.op("q");
-                out.num(*width);
-                out.0.extend_from_slice(b"0 0 ");
-                out.num(*height);
-                out.num(at.x);
-                out.num(flip(at.y) - height);
-                out.op("cm");
-                out.name(&picture_name(*picture));
-                out.op("Do");
-                out.op("Q");
-            }
-            Item::Rect {
-                width,
-                height,
-                fill: fill_level,
-                stroke: outline,
-            } => {
-                if let Some(level) = fill_level {
-                    fill(&mut out, &mut state, *level);
+            match item {
+                Item::Text {
+                    text, font, size, ..
+                } => {
+                    let Some(subset) = subsets.iter().find(|s| s.font == *font) else {
+                        continue;
+                    };
+                    if state.font != Some((*font, *size)) {
+                        out.name(resource(*font));
+                        out.num(*size);
+                        out.op("Tf");
+                        state.font = Some((*font, *size));
+                    }
+                    fill(&mut out, state, 0.0);
+                    let to = (hundredths(at.x), hundredths(flip(at.y)));
+                    let from = state.text_line.unwrap_or((0, 0));
+                    out.fixed(to.0 - from.0);
+                    out.fixed(to.1 - from.1);
+                    out.op("Td");
+                    state.text_line = Some(to);
+                    out.glyphs(text.chars().filter_map(|c| subset.code(c)));
+                    out.op("Tj");
                 }
-                if let Some((w, level)) = outline {
-                    stroke(&mut out, &mut state, *w, *level);
+                Item::Line {
+                    to,
+                    width,
+                    gray: level,
+                } => {
+                    let restyle = state.stroke != Some(*level) || state.width != Some(*width);
+                    if restyle && state.open_path {
+                        out.op("S");
+                    }
+                    stroke(&mut out, state, *width, *level);
+                    out.num(at.x);
+                    out.num(flip(at.y));
+                    out.op("m");
+                    out.num(to.x);
+                    out.num(flip(to.y));
+                    out.op("l");
+                    state.open_path = true;
                 }
-                let paint = match (fill_level.is_some(), outline.is_some()) {
-                    (true, true) => "B",
-                    (true, false) => "f",
-                    (false, true) => "S",
-                    (false, false) => continue,
-                };
-                out.num(at.x);
-                out.num(flip(at.y) - height);
-                out.num(*width);
-                out.num(*height);
-                out.op("re");
-                out.op(paint);
+                Item::Image {
+                    picture,
+                    width,
+                    height,
+                    ..
+                } => {
+                    out.op("q");
+                    out.num(*width);
+                    out.0.extend_from_slice(b"0 0 ");
+                    out.num(*height);
+                    out.num(at.x);
+                    out.num(flip(at.y) - height);
+                    out.op("cm");
+                    out.name(&picture_name(*picture));
+                    out.op("Do");
+                    out.op("Q");
+                }
+                Item::Rect {
+                    width,
+                    height,
+                    fill: fill_level,
+                    stroke: outline,
+                } => {
+                    if let Some(level) = fill_level {
+                        fill(&mut out, state, *level);
+                    }
+                    if let Some((w, level)) = outline {
+                        stroke(&mut out, state, *w, *level);
+                    }
+                    let paint = match (fill_level.is_some(), outline.is_some()) {
+                        (true, true) => "B",
+                        (true, false) => "f",
+                        (false, true) => "S",
+                        (false, false) => continue,
+                    };
+                    out.num(at.x);
+                    out.num(flip(at.y) - height);
+                    out.num(*width);
+                    out.num(*height);
+                    out.op("re");
+                    out.op(paint);
+                }
             }
         }
     }
-    state.close(&mut out);
-    marks.switch(Mark::None, structure, &mut out.0);
-    (out.0, marks.owners)
+
+    /// Ends the stream in `out`: open paths, text objects and marked content closed. The
+    /// structure element of each MCID of the page.
+    pub fn end(mut self, structure: &[Element], out: &mut Vec<u8>) -> Vec<usize> {
+        self.state.close(&mut Stream(out));
+        self.marks.switch(Mark::None, structure, out);
+        self.marks.owners
+    }
 }
 
 impl State {
@@ -291,9 +328,9 @@ pub(super) fn hundredths(value: f32) -> i64 {
 }
 
 /// Content-stream syntax: operands separated by spaces, each operator ending its line.
-struct Stream(Vec<u8>);
+struct Stream<'o>(&'o mut Vec<u8>);
 
-impl Stream {
+impl Stream<'_> {
     fn op(&mut self, operator: &str) {
         self.0.extend_from_slice(operator.as_bytes());
         self.0.push(b'\n');
@@ -312,7 +349,7 @@ impl Stream {
 
     /// A number given in hundredths.
     fn fixed(&mut self, hundredths: i64) {
-        push_fixed(&mut self.0, hundredths);
+        push_fixed(self.0, hundredths);
         self.0.push(b' ');
     }
 
@@ -339,9 +376,9 @@ mod tests {
     use super::*;
 
     fn formatted(value: f32) -> String {
-        let mut stream = Stream(Vec::new());
-        stream.num(value);
-        String::from_utf8(stream.0).unwrap()
+        let mut out = Vec::new();
+        Stream(&mut out).num(value);
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
@@ -356,8 +393,8 @@ mod tests {
 
     #[test]
     fn glyph_codes_are_two_bytes_with_delimiters_escaped() {
-        let mut stream = Stream(Vec::new());
-        stream.glyphs([0x0001, 0x00AB, 0x2829, 0x5C0D, 0x0A41].into_iter());
-        assert_eq!(stream.0, b"(\x00\x01\x00\xAB\\(\\)\\\\\\r\x0AA) ".to_vec());
+        let mut out = Vec::new();
+        Stream(&mut out).glyphs([0x0001, 0x00AB, 0x2829, 0x5C0D, 0x0A41].into_iter());
+        assert_eq!(out, b"(\x00\x01\x00\xAB\\(\\)\\\\\\r\x0AA) ".to_vec());
     }
 }

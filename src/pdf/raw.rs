@@ -12,6 +12,7 @@ use super::xref::{ObjectStream, Tail};
 use super::Error;
 
 /// Objects being written, numbered from the first free number of a lopdf document.
+#[derive(Debug, Clone)]
 pub struct Objects {
     /// The next number to hand out.
     next: u32,
@@ -29,6 +30,11 @@ impl Objects {
             bodies: Vec::new(),
             ends: Vec::new(),
         }
+    }
+
+    /// Bytes held.
+    pub fn len(&self) -> usize {
+        self.bodies.len() + self.ends.len() * std::mem::size_of::<(u32, usize)>()
     }
 
     /// The highest number handed out (the one before `first` when none was).
@@ -208,7 +214,7 @@ mod tests {
         doc.trailer.set("Root", catalog);
         let mut bytes = Vec::new();
         doc.save_to(&mut bytes).unwrap();
-        let mut deflater = Deflater::new();
+        let mut deflater = Deflater::new(crate::layout::Reuse::Document);
         let mut tail = Tail::from_lopdf(bytes, doc.max_id + 1).unwrap();
         raw.append(&mut tail, &mut deflater).unwrap();
         let trailer = Trailer {

@@ -95,7 +95,7 @@ pub fn order(items: &[(Point, Item)]) -> Vec<usize> {
 }
 
 /// The marked-content sequences of one page's stream.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Marks {
     current: Mark,
     /// The element each MCID belongs to, by MCID.

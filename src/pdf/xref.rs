@@ -140,7 +140,7 @@ impl Tail {
             data.push(b' ');
         }
         let first = data.len();
-        let packed = deflater.deflate_parts(&[&data, &objects.body])?;
+        let packed = super::memo::object_stream(&data, &objects.body, deflater)?;
         self.entries.resize(number as usize, Entry::Free);
         for (index, (object, _)) in objects.index.iter().enumerate() {
             self.entries[*object as usize] = Entry::In {

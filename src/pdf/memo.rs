@@ -1,0 +1,372 @@
+//! What the writer keeps for the next document on the same thread, when its [`Deflater`] says
+//! so ([`Reuse::Thread`]: `generate` and `issue`).
+//!
+//! The forms of a campaign differ in their first page (the enterprise's header) and in the
+//! footer of every page (the form's number); the contents of the other pages before their
+//! footer, the structure tree and the fields are the same bytes form after form. Writing and
+//! compressing them again was a third of issuing a form. So a page's contents are written in
+//! two parts (see [`objects::footer`]) and the compressed first part is kept, found by the
+//! items drawn; an object stream is kept, found by its bytes; the fields' objects are kept,
+//! found by where the fields go.
+//!
+//! An entry is used only when what it was made from is equal, compared in full (the hash only
+//! finds it), so the output is the same bytes whether an entry was found or not. Each cache is
+//! bounded, and emptied when full.
+
+use std::cell::RefCell;
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+use super::deflate::{Deflater, Open};
+use super::embed::Subset;
+use super::fields::{Plan, Written};
+use super::objects::{self, Writer};
+use super::Error;
+use crate::layout::{Element, Item, Page, Point, Reuse, Role, Tag};
+
+/// Bytes the page cache may hold (compressed contents and copies of the items): a campaign's
+/// form needs a few hundred kilobytes.
+const PAGE_BUDGET: usize = 16 << 20;
+/// Bytes the object-stream cache may hold (each stream twice, as read and compressed).
+const STREAM_BUDGET: usize = 16 << 20;
+/// Bytes the fields cache may hold: a form's fields are a hundred-odd kilobytes.
+const FIELDS_BUDGET: usize = 16 << 20;
+
+thread_local! {
+    static PAGES: RefCell<Cache<PageEntry>> = RefCell::new(Cache::default());
+    static STREAMS: RefCell<Cache<StreamEntry>> = RefCell::new(Cache::default());
+    static FIELDS: RefCell<Cache<(Plan, Written)>> = RefCell::new(Cache::default());
+}
+
+/// Entries by hash, and the bytes they hold.
+struct Cache<E> {
+    entries: FxHashMap<u64, Vec<E>>,
+    bytes: usize,
+}
+
+impl<E> Default for Cache<E> {
+    fn default() -> Self {
+        Cache {
+            entries: FxHashMap::default(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<E> Cache<E> {
+    /// What `take` gives for the first entry under `hash` it gives something for.
+    fn find<R>(&self, hash: u64, take: impl Fn(&E) -> Option<R>) -> Option<R> {
+        self.entries.get(&hash)?.iter().find_map(take)
+    }
+
+    /// Keeps `entry` under `hash`, emptying the cache first if it would pass `budget`.
+    fn keep(&mut self, hash: u64, entry: E, bytes: usize, budget: usize) {
+        if self.bytes + bytes > budget {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += bytes;
+        self.entries.entry(hash).or_default().push(entry);
+    }
+}
+
+/// The contents of a page before its footer, compressed, with what they were made from.
+struct PageEntry {
+    height: f32,
+    items: Vec<(Point, Item)>,
+    /// The role of the element of every tagged item, in order: the marked content names it.
+    roles: Vec<Role>,
+    open: Open,
+    /// The writer as the first part left it, for the footer.
+    writer: Writer,
+}
+
+/// The compressed contents of `page` and the structure element of each of its MCIDs.
+pub fn page(
+    page: &Page,
+    subsets: &[Subset],
+    structure: &[Element],
+    deflater: &mut Deflater,
+) -> Result<(Vec<u8>, Vec<usize>), Error> {
+    let footer = objects::footer(page);
+    let body = &page.items[..footer];
+    let write = |deflater: &mut Deflater| -> Result<(Open, Writer), Error> {
+        let mut writer = Writer::default();
+        let mut bytes = Vec::new();
+        writer.items(page, 0..footer, subsets, structure, &mut bytes);
+        Ok((deflater.open(&bytes)?, writer))
+    };
+    // A character the face lacks has a code that depends on the rest of the document (see
+    // `embed`): such a page is written afresh.
+    let keep = deflater.reuse() == Reuse::Thread && subsets.iter().all(Subset::stable);
+    let (closed, mut writer) = if keep {
+        let hash = page_hash(page.height, body, structure);
+        let found = PAGES.with_borrow(|cache| {
+            cache.find(hash, |entry| {
+                let same = entry.height == page.height
+                    && entry.items == body
+                    && entry.roles.iter().copied().eq(roles(body, structure));
+                same.then(|| (entry.open.clone(), entry.writer.clone()))
+            })
+        });
+        match found {
+            Some(found) => found,
+            None => {
+                let (open, writer) = write(deflater)?;
+                let bytes = open.len() + std::mem::size_of_val(body);
+                let entry = PageEntry {
+                    height: page.height,
+                    items: body.to_vec(),
+                    roles: roles(body, structure).collect(),
+                    open: open.clone(),
+                    writer: writer.clone(),
+                };
+                PAGES.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, PAGE_BUDGET));
+                (open, writer)
+            }
+        }
+    } else {
+        write(deflater)?
+    };
+    let mut tail = Vec::new();
+    writer.items(
+        page,
+        footer..page.items.len(),
+        subsets,
+        structure,
+        &mut tail,
+    );
+    let owners = writer.end(structure, &mut tail);
+    Ok((closed.close(&tail), owners))
+}
+
+/// The roles of the elements the tagged items of `items` belong to.
+fn roles<'a>(
+    items: &'a [(Point, Item)],
+    structure: &'a [Element],
+) -> impl Iterator<Item = Role> + 'a {
+    items.iter().filter_map(|(_, item)| match item {
+        Item::Text {
+            tag: Tag::Element(element),
+            ..
+        }
+        | Item::Image {
+            tag: Tag::Element(element),
+            ..
+        } => Some(
+            structure
+                .get(*element as usize)
+                .expect("layout tags items only with elements it recorded")
+                .role,
+        ),
+        _ => None,
+    })
+}
+
+/// A hash of everything the contents of `items` are written from.
+fn page_hash(height: f32, items: &[(Point, Item)], structure: &[Element]) -> u64 {
+    let mut hash = FxHasher::default();
+    let float = |hash: &mut FxHasher, value: f32| hash.write_u32(value.to_bits());
+    let tag = |hash: &mut FxHasher, tag: &Tag| match tag {
+        Tag::Artifact => hash.write_u32(u32::MAX),
+        Tag::Element(element) => hash.write_u32(*element),
+    };
+    float(&mut hash, height);
+    for (at, item) in items {
+        float(&mut hash, at.x);
+        float(&mut hash, at.y);
+        match item {
+            Item::Text {
+                text,
+                font,
+                size,
+                tag: t,
+            } => {
+                hash.write_u8(0);
+                hash.write(text.as_bytes());
+                hash.write_u8(*font as u8);
+                float(&mut hash, *size);
+                tag(&mut hash, t);
+            }
+            Item::Line { to, width, gray } => {
+                hash.write_u8(1);
+                for value in [to.x, to.y, *width, *gray] {
+                    float(&mut hash, value);
+                }
+            }
+            Item::Image {
+                picture,
+                width,
+                height,
+                tag: t,
+            } => {
+                hash.write_u8(2);
+                hash.write_usize(*picture);
+                float(&mut hash, *width);
+                float(&mut hash, *height);
+                tag(&mut hash, t);
+            }
+            Item::Rect {
+                width,
+                height,
+                fill,
+                stroke,
+            } => {
+                hash.write_u8(3);
+                float(&mut hash, *width);
+                float(&mut hash, *height);
+                float(&mut hash, fill.unwrap_or(f32::NAN));
+                let (w, g) = stroke.unwrap_or((f32::NAN, f32::NAN));
+                float(&mut hash, w);
+                float(&mut hash, g);
+            }
+        }
+    }
+    for role in roles(items, structure) {
+        hash.write(super::tags::type_name(role).as_bytes());
+    }
+    hash.finish()
+}
+
+/// An object stream, as read and compressed.
+struct StreamEntry {
+    parts: [Vec<u8>; 2],
+    packed: Vec<u8>,
+}
+
+/// The concatenation of `index` and `body` (an object stream's), compressed.
+pub fn object_stream(index: &[u8], body: &[u8], deflater: &mut Deflater) -> Result<Vec<u8>, Error> {
+    if deflater.reuse() == Reuse::Document {
+        return deflater.deflate_parts(&[index, body]);
+    }
+    let mut hash = FxHasher::default();
+    hash.write(index);
+    hash.write(body);
+    let hash = hash.finish();
+    let found = STREAMS.with_borrow(|cache| {
+        cache.find(hash, |entry| {
+            (entry.parts[0] == index && entry.parts[1] == body).then(|| entry.packed.clone())
+        })
+    });
+    if let Some(packed) = found {
+        return Ok(packed);
+    }
+    let packed = deflater.deflate_parts(&[index, body])?;
+    let entry = StreamEntry {
+        parts: [index.to_vec(), body.to_vec()],
+        packed: packed.clone(),
+    };
+    let bytes = index.len() + body.len() + packed.len();
+    STREAMS.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, STREAM_BUDGET));
+    Ok(packed)
+}
+
+/// The fields' objects of `plan`: a kept copy, or `write`'s.
+pub fn fields(plan: Plan, write: impl FnOnce(&Plan) -> Written) -> Written {
+    let hash = plan.hash();
+    let found = FIELDS.with_borrow(|cache| {
+        cache.find(hash, |(kept, written)| {
+            (*kept == plan).then(|| written.clone())
+        })
+    });
+    if let Some(written) = found {
+        return written;
+    }
+    let written = write(&plan);
+    let bytes = written.len();
+    FIELDS.with_borrow_mut(|cache| cache.keep(hash, (plan, written.clone()), bytes, FIELDS_BUDGET));
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontSet;
+    use crate::layout::{layout, LayoutOptions};
+    use crate::pdf::{write, FormFields, PdfOptions};
+
+    /// A form of a campaign: its header names the enterprise, its footer the number; two
+    /// pages of result rows follow, the same in every form.
+    fn form(enterprise: &str, number: u32) -> String {
+        let mut rows = String::new();
+        for n in 1..=40 {
+            rows.push_str(&format!(
+                "| {n} | 是否落实第{n}项义务？ | ☐符合<br>☐不符合 |  |\n"
+            ));
+        }
+        format!(
+            "<!-- checkgen-footer: 编号：2026-{number:05} -->\n\n# 自查表\n\n\
+             | 项目 | 填写内容 |\n| --- | --- |\n| 单位名称 | {enterprise} |\n| 联系人 |  |\n\n\
+             <!-- pagebreak -->\n\n\
+             | 序号 | 自查项 | 自查结果 | 情况说明 |\n| --- | --- | --- | --- |\n{rows}"
+        )
+    }
+
+    fn options() -> PdfOptions {
+        PdfOptions {
+            fields: Some(FormFields {
+                rows: (1..=40)
+                    .map(|n| (n.to_string(), format!("Q-{n:03}")))
+                    .collect(),
+                result_column: "自查结果".into(),
+                note_column: "情况说明".into(),
+                label_column: "项目".into(),
+                states: vec![
+                    ("符合".into(), "compliant".into()),
+                    ("不符合".into(), "non_compliant".into()),
+                ],
+                identity: "test".into(),
+            }),
+            ..PdfOptions::default()
+        }
+    }
+
+    fn written(markdown: &str, reuse: Reuse) -> Vec<u8> {
+        let fonts = FontSet::get().unwrap();
+        let document = layout(fonts, markdown, &LayoutOptions::default());
+        assert!(document.pages.len() >= 3);
+        write(&document, &options(), reuse).unwrap().bytes
+    }
+
+    fn held() -> [usize; 3] {
+        [
+            PAGES.with_borrow(|cache| cache.bytes),
+            STREAMS.with_borrow(|cache| cache.bytes),
+            FIELDS.with_borrow(|cache| cache.bytes),
+        ]
+    }
+
+    #[test]
+    fn kept_work_is_used_by_the_next_form_and_changes_no_byte() {
+        let forms = [
+            form("烟台甲网络有限公司", 1),
+            form("青岛乙数据有限公司", 2),
+            form("烟台甲网络有限公司", 3),
+        ];
+        let alone: Vec<Vec<u8>> = forms
+            .iter()
+            .map(|form| written(form, Reuse::Document))
+            .collect();
+        assert_eq!(held(), [0; 3], "one document keeps nothing");
+        assert_ne!(alone[0], alone[2], "the numbers differ");
+        let first = written(&forms[0], Reuse::Thread);
+        let after_first = held();
+        assert!(
+            after_first.iter().all(|&bytes| bytes > 0),
+            "{after_first:?}"
+        );
+        assert_eq!(first, alone[0]);
+        // The second form differs in its header and footers: only its first page is new.
+        assert_eq!(written(&forms[1], Reuse::Thread), alone[1]);
+        let after_second = held();
+        assert!(after_second[0] > after_first[0]);
+        assert!(
+            after_second[0] - after_first[0] < after_first[0] / 2,
+            "{after_second:?}"
+        );
+        // Its fields and structure tree are the first form's.
+        assert_eq!(after_second[1..], after_first[1..]);
+        assert_eq!(written(&forms[2], Reuse::Thread), alone[2]);
+    }
+}
