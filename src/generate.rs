@@ -98,6 +98,8 @@ pub struct Prepared {
     value: tera::Map,
     /// The rules' version, which a PDF form's fields carry in its identity.
     rules_version: String,
+    /// The names of the fields of the result rows, by 序号.
+    field_rows: Arc<[(String, String)]>,
 }
 
 impl Prepared {
@@ -109,6 +111,7 @@ impl Prepared {
             .into_map()
             .expect("a ChecklistView serializes as a map");
         Prepared {
+            field_rows: crate::answers::field_rows(&view),
             view: Arc::new(view),
             value,
             rules_version: set.version().to_string(),
@@ -143,9 +146,10 @@ impl Prepared {
         if !number.is_empty() {
             markdown.insert_str(0, &format!("{FOOTER_MARK} 编号：{number} -->\n\n"));
         }
-        let fields = meta
-            .pdf_fields
-            .then(|| crate::answers::form_fields(&self.rules_version, job, &self.view));
+        let fields = meta.pdf_fields.then(|| {
+            let rows = Arc::clone(&self.field_rows);
+            crate::answers::form_fields(&self.rules_version, job, &self.view, rows)
+        });
         Ok(Form {
             view: Arc::clone(&self.view),
             markdown,

@@ -132,18 +132,24 @@ impl Write for Bounded {
 /// Backslash-escapes the characters that are Markdown syntax inside a line and folds line
 /// breaks into spaces, so a value always stays inline text in one table cell.
 fn escape_markdown(input: &str, output: &mut dyn Write) -> std::io::Result<()> {
-    let mut buffer = [0u8; 4];
-    for ch in input.chars() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
-                output.write_all(&[b'\\', ch as u8])?;
-            }
-            '\r' => {}
-            '\n' => output.write_all(b" ")?,
-            _ => output.write_all(ch.encode_utf8(&mut buffer).as_bytes())?,
-        }
+    // Every character handled is ASCII, which never occurs inside the bytes of another
+    // character: the text between them is written as it is, a run at a time.
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let escaped = [b'\\', byte];
+        let replacement: &[u8] = match byte {
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#' | b'~' | b'&'
+            | b'!' => &escaped,
+            b'\r' => b"",
+            b'\n' => b" ",
+            _ => continue,
+        };
+        output.write_all(&bytes[start..at])?;
+        output.write_all(replacement)?;
+        start = at + 1;
     }
-    Ok(())
+    output.write_all(&bytes[start..])
 }
 
 /// Escapes one value as the templates do; exposed for other Markdown writers.
@@ -161,5 +167,11 @@ mod tests {
     fn escapes_table_and_emphasis_syntax() {
         assert_eq!(escape("A|B*C_<x>\nD"), r"A\|B\*C\_\<x\> D");
         assert_eq!(escape("山东（烟台）公司"), "山东（烟台）公司");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("第一行\r\n第二行|"), r"第一行 第二行\|");
+        assert_eq!(
+            escape("#1 & !x ~y `z` [a](b) \\"),
+            r"\#1 \& \!x \~y \`z\` \[a\](b) \\"
+        );
     }
 }

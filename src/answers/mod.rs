@@ -372,20 +372,27 @@ pub fn sheet(set: &crate::rules::RuleSet, job: &crate::generate::Job) -> Sheet {
     }
 }
 
-/// The fill-in fields of `job`'s PDF form (rendered from `view`): its rows named as the
-/// sheet's, and its identity as the sheet carries it, in JSON.
+/// The field names of the result rows of a form rendered from `view`, by 序号 as printed: the
+/// sheet's row keys (see [`form_fields`]).
+pub fn field_rows(view: &ChecklistView) -> std::sync::Arc<[(String, String)]> {
+    rows(view)
+        .iter()
+        .map(|row| (row.no.clone(), row.key()))
+        .collect()
+}
+
+/// The fill-in fields of `job`'s PDF form (rendered from `view`, whose [`field_rows`] are
+/// `rows`): its rows named as the sheet's, and its identity as the sheet carries it, in JSON.
 pub fn form_fields(
     rules_version: &str,
     job: &crate::generate::Job,
     view: &ChecklistView,
+    rows: std::sync::Arc<[(String, String)]>,
 ) -> crate::pdf::FormFields {
     let columns = Columns::of(job.selection.audience);
     let identity = identity(rules_version.to_string(), job, view);
     crate::pdf::FormFields {
-        rows: rows(view)
-            .iter()
-            .map(|row| (row.no.clone(), row.key()))
-            .collect(),
+        rows,
         result_column: columns.result.to_string(),
         note_column: columns.note.to_string(),
         label_column: "项目".to_string(),

@@ -58,12 +58,17 @@ fn row_rule(at: Point, item: &Item) -> Option<(f32, f32)> {
 
 /// The table rows of `page`, top to bottom.
 pub fn table_rows(page: &Page) -> Vec<TableRow> {
+    rows_in(&page.items)
+}
+
+/// The table rows drawn by `items` (a page's, in order), top to bottom. Items after the last
+/// row's rules (a footer) are in no row.
+pub fn rows_in(items: &[(Point, Item)]) -> Vec<TableRow> {
     let mut rows = Vec::new();
     // Text runs `(x, baseline, text)` and squares `(top-left, side)` since the last row.
     let mut texts: Vec<(Point, &str)> = Vec::new();
     let mut squares: Vec<(Point, f32)> = Vec::new();
     let mut shaded = false;
-    let items = &page.items;
     let mut i = 0;
     while i < items.len() {
         let (at, item) = &items[i];

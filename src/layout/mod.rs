@@ -28,7 +28,7 @@ use pulldown_cmark::{Options, Parser};
 use crate::fonts::{FontId, FontSet};
 use crate::image::{Images, Picture, Problem};
 
-pub use cells::{table_rows, Cell, Checkbox, TableRow};
+pub use cells::{rows_in, table_rows, Cell, Checkbox, TableRow};
 pub(crate) use markup::{inline_html, BlockLine, Footnotes, HtmlBlock, InlineHtml};
 pub use markup::{FOOTER_MARK, PAGE_BREAK};
 pub use style::{A4_HEIGHT, A4_WIDTH, FOOTER_SEPARATOR, MARGIN};

@@ -20,19 +20,22 @@
 //! that covers what people type would add megabytes to every form.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use printpdf_lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::raw::{Body, Objects};
 use super::Error;
 use crate::fonts::{FontId, FontSet};
-use crate::layout::{table_rows, Cell, Page, Reuse, TableRow};
+use crate::layout::{Cell, Page, Reuse, TableRow};
 
 /// What the fields of a form are: set by the form's generator, which knows its rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormFields {
-    /// 序号 as printed (`3`, `3.2`) → the row's field name (`SEC-003#2`).
-    pub rows: Vec<(String, String)>,
+    /// 序号 as printed (`3`, `3.2`) → the row's field name (`SEC-003#2`); the same for every
+    /// form of a selection, so shared.
+    pub rows: Arc<[(String, String)]>,
     /// The header of the result column (`自查结果`).
     pub result_column: String,
     /// The start of the note column's header (`情况说明`, `问题描述`).
@@ -83,13 +86,14 @@ pub fn add(
     doc: &mut Document,
     pages: &[Page],
     page_ids: &[ObjectId],
+    rows: &[Rc<[TableRow]>],
     spec: &FormFields,
     fonts: &FontSet,
     reuse: Reuse,
 ) -> Result<Option<Objects>, Error> {
     let plan = Plan {
         first: doc.max_id + 1,
-        pages: plan(pages, page_ids, spec),
+        pages: plan(pages, page_ids, rows, spec),
     };
     if plan.pages.iter().all(|page| page.fields.is_empty()) {
         return Ok(None);
@@ -216,8 +220,14 @@ impl Plan {
     }
 }
 
-/// Where the fields of `spec` go on `pages`, read from their tables.
-fn plan(pages: &[Page], page_ids: &[ObjectId], spec: &FormFields) -> Vec<PagePlan> {
+/// Where the fields of `spec` go on `pages`, read from their tables (`tables`, the rows of each
+/// page).
+fn plan(
+    pages: &[Page],
+    page_ids: &[ObjectId],
+    tables: &[Rc<[TableRow]>],
+    spec: &FormFields,
+) -> Vec<PagePlan> {
     let rows: HashMap<&str, &str> = spec
         .rows
         .iter()
@@ -231,12 +241,17 @@ fn plan(pages: &[Page], page_ids: &[ObjectId], spec: &FormFields) -> Vec<PagePla
     // Names given so far: a row or label seen twice gets its field once.
     let mut named: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(pages.len());
-    for (page, page_id) in pages.iter().zip(page_ids) {
+    assert_eq!(
+        tables.len(),
+        pages.len(),
+        "the writer finds every page's rows"
+    );
+    for ((page, page_id), page_rows) in pages.iter().zip(page_ids).zip(tables) {
         let mut fields = Vec::new();
         let mut table = Table::Other;
-        for row in table_rows(page) {
+        for row in page_rows.iter() {
             if row.header {
-                table = classify(&row, spec);
+                table = classify(row, spec);
                 continue;
             }
             match table {
@@ -267,7 +282,7 @@ fn plan(pages: &[Page], page_ids: &[ObjectId], spec: &FormFields) -> Vec<PagePla
                     fields.push(Planned::Row {
                         name: (*name).to_string(),
                         boxes,
-                        note: cell_rect(&row, note, page.height),
+                        note: cell_rect(row, note, page.height),
                     });
                 }
                 Table::Labels => {
@@ -289,7 +304,7 @@ fn plan(pages: &[Page], page_ids: &[ObjectId], spec: &FormFields) -> Vec<PagePla
                     };
                     fields.push(Planned::Label {
                         name,
-                        rect: cell_rect(&row, value, page.height),
+                        rect: cell_rect(row, value, page.height),
                         flags,
                     });
                 }

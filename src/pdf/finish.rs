@@ -21,7 +21,7 @@ use super::xref::{Tail, Trailer};
 use super::{Error, PdfOptions};
 use crate::fonts::FontSet;
 use crate::image::Pixels;
-use crate::layout::{Document as LaidOut, Item, OutlineEntry, Page};
+use crate::layout::{Document as LaidOut, Item, OutlineEntry, Page, TableRow};
 
 /// 64-bit FNV-1a: a stable hash (unlike std's, whose algorithm may change between releases)
 /// for identifiers that must not change from one build to the next.
@@ -48,7 +48,8 @@ impl Fnv {
 }
 
 /// Applies every touch, adds the structure tree for the marked content `owners` (see
-/// [`tags::write_tree`]), and serializes the document.
+/// [`tags::write_tree`]) and the fields of the form found in the table `rows` of each page,
+/// and serializes the document.
 #[allow(clippy::too_many_arguments)]
 pub fn finish(
     mut doc: Document,
@@ -58,6 +59,7 @@ pub fn finish(
     programs: Vec<Vec<u8>>,
     contents: Vec<Vec<u8>>,
     owners: &[Vec<usize>],
+    rows: &[std::rc::Rc<[TableRow]>],
     deflater: &mut Deflater,
 ) -> Result<Vec<u8>, Error> {
     let pages = &document.pages;
@@ -82,6 +84,7 @@ pub fn finish(
             &mut doc,
             pages,
             &page_ids,
+            rows,
             spec,
             FontSet::get()?,
             deflater.reuse(),

@@ -10,20 +10,22 @@
 //! found by where the fields go.
 //!
 //! An entry is used only when what it was made from is equal, compared in full (the hash only
-//! finds it), so the output is the same bytes whether an entry was found or not. Each cache is
-//! bounded, and emptied when full.
+//! finds it), so the output is the same bytes whether an entry was found or not. An entry is
+//! kept the second time its hash comes up, so what comes once (each form's first page) costs
+//! a hash, not a copy. Each cache is bounded, and emptied when full.
 
 use std::cell::RefCell;
 use std::hash::Hasher;
+use std::rc::Rc;
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::deflate::{Deflater, Open};
 use super::embed::Subset;
-use super::fields::{Plan, Written};
+use super::fields::{self, Plan};
 use super::objects::{self, Writer};
 use super::Error;
-use crate::layout::{Element, Item, Page, Point, Reuse, Role, Tag};
+use crate::layout::{rows_in, Element, Item, Page, Point, Reuse, Role, TableRow, Tag};
 
 /// Bytes the page cache may hold (compressed contents and copies of the items): a campaign's
 /// form needs a few hundred kilobytes.
@@ -36,13 +38,17 @@ const FIELDS_BUDGET: usize = 16 << 20;
 thread_local! {
     static PAGES: RefCell<Cache<PageEntry>> = RefCell::new(Cache::default());
     static STREAMS: RefCell<Cache<StreamEntry>> = RefCell::new(Cache::default());
-    static FIELDS: RefCell<Cache<(Plan, Written)>> = RefCell::new(Cache::default());
+    static FIELDS: RefCell<Cache<(Plan, fields::Written)>> = RefCell::new(Cache::default());
 }
 
-/// Entries by hash, and the bytes they hold.
+/// Hashes a cache remembers having seen without keeping an entry, at most.
+const SEEN_LIMIT: usize = 1 << 16;
+
+/// Entries by hash, and the bytes they hold; the hashes seen.
 struct Cache<E> {
     entries: FxHashMap<u64, Vec<E>>,
     bytes: usize,
+    seen: FxHashSet<u64>,
 }
 
 impl<E> Default for Cache<E> {
@@ -50,6 +56,7 @@ impl<E> Default for Cache<E> {
         Cache {
             entries: FxHashMap::default(),
             bytes: 0,
+            seen: FxHashSet::default(),
         }
     }
 }
@@ -58,6 +65,15 @@ impl<E> Cache<E> {
     /// What `take` gives for the first entry under `hash` it gives something for.
     fn find<R>(&self, hash: u64, take: impl Fn(&E) -> Option<R>) -> Option<R> {
         self.entries.get(&hash)?.iter().find_map(take)
+    }
+
+    /// Whether an entry made under `hash` is worth keeping: not the first time the hash comes
+    /// up.
+    fn admits(&mut self, hash: u64) -> bool {
+        if self.seen.len() >= SEEN_LIMIT {
+            self.seen.clear();
+        }
+        !self.seen.insert(hash)
     }
 
     /// Keeps `entry` under `hash`, emptying the cache first if it would pass `budget`.
@@ -80,17 +96,29 @@ struct PageEntry {
     open: Open,
     /// The writer as the first part left it, for the footer.
     writer: Writer,
+    /// The table rows the items draw, for the fields of a form.
+    rows: Option<Rc<[TableRow]>>,
 }
 
-/// The compressed contents of `page` and the structure element of each of its MCIDs.
+/// A page written: its compressed contents, the structure element of each of its MCIDs, and
+/// when asked for, the table rows it draws (the fields of a form are found in them).
+pub struct Written {
+    pub content: Vec<u8>,
+    pub owners: Vec<usize>,
+    pub rows: Option<Rc<[TableRow]>>,
+}
+
+/// Writes `page`; its table rows too if `rows` (see [`Written`]).
 pub fn page(
     page: &Page,
     subsets: &[Subset],
     structure: &[Element],
+    rows: bool,
     deflater: &mut Deflater,
-) -> Result<(Vec<u8>, Vec<usize>), Error> {
+) -> Result<Written, Error> {
     let footer = objects::footer(page);
     let body = &page.items[..footer];
+    let table_rows = || rows.then(|| Rc::from(rows_in(body)));
     let write = |deflater: &mut Deflater| -> Result<(Open, Writer), Error> {
         let mut writer = Writer::default();
         let mut bytes = Vec::new();
@@ -100,34 +128,49 @@ pub fn page(
     // A character the face lacks has a code that depends on the rest of the document (see
     // `embed`): such a page is written afresh.
     let keep = deflater.reuse() == Reuse::Thread && subsets.iter().all(Subset::stable);
-    let (closed, mut writer) = if keep {
+    let (closed, mut writer, kept_rows) = if keep {
         let hash = page_hash(page.height, body, structure);
         let found = PAGES.with_borrow(|cache| {
             cache.find(hash, |entry| {
                 let same = entry.height == page.height
                     && entry.items == body
                     && entry.roles.iter().copied().eq(roles(body, structure));
-                same.then(|| (entry.open.clone(), entry.writer.clone()))
+                same.then(|| (entry.open.clone(), entry.writer.clone(), entry.rows.clone()))
             })
         });
         match found {
             Some(found) => found,
             None => {
                 let (open, writer) = write(deflater)?;
-                let bytes = open.len() + std::mem::size_of_val(body);
-                let entry = PageEntry {
-                    height: page.height,
-                    items: body.to_vec(),
-                    roles: roles(body, structure).collect(),
-                    open: open.clone(),
-                    writer: writer.clone(),
-                };
-                PAGES.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, PAGE_BUDGET));
-                (open, writer)
+                let rows = table_rows();
+                if PAGES.with_borrow_mut(|cache| cache.admits(hash)) {
+                    // The items' text is shared with the page; a table row's text is copied.
+                    let bytes = open.len()
+                        + std::mem::size_of_val(body)
+                        + rows
+                            .as_ref()
+                            .map_or(0, |rows: &Rc<[TableRow]>| rows.len() * 256);
+                    let entry = PageEntry {
+                        height: page.height,
+                        items: body.to_vec(),
+                        roles: roles(body, structure).collect(),
+                        open: open.clone(),
+                        writer: writer.clone(),
+                        rows: rows.clone(),
+                    };
+                    PAGES.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, PAGE_BUDGET));
+                }
+                (open, writer, rows)
             }
         }
     } else {
-        write(deflater)?
+        let (open, writer) = write(deflater)?;
+        (open, writer, None)
+    };
+    // Kept by a document that did not ask for them, or not kept.
+    let rows = match kept_rows {
+        Some(kept) if rows => Some(kept),
+        _ => table_rows(),
     };
     let mut tail = Vec::new();
     writer.items(
@@ -138,7 +181,11 @@ pub fn page(
         &mut tail,
     );
     let owners = writer.end(structure, &mut tail);
-    Ok((closed.close(&tail), owners))
+    Ok(Written {
+        content: closed.close(&tail),
+        owners,
+        rows,
+    })
 }
 
 /// The roles of the elements the tagged items of `items` belong to.
@@ -253,17 +300,19 @@ pub fn object_stream(index: &[u8], body: &[u8], deflater: &mut Deflater) -> Resu
         return Ok(packed);
     }
     let packed = deflater.deflate_parts(&[index, body])?;
-    let entry = StreamEntry {
-        parts: [index.to_vec(), body.to_vec()],
-        packed: packed.clone(),
-    };
-    let bytes = index.len() + body.len() + packed.len();
-    STREAMS.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, STREAM_BUDGET));
+    if STREAMS.with_borrow_mut(|cache| cache.admits(hash)) {
+        let entry = StreamEntry {
+            parts: [index.to_vec(), body.to_vec()],
+            packed: packed.clone(),
+        };
+        let bytes = index.len() + body.len() + packed.len();
+        STREAMS.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, STREAM_BUDGET));
+    }
     Ok(packed)
 }
 
 /// The fields' objects of `plan`: a kept copy, or `write`'s.
-pub fn fields(plan: Plan, write: impl FnOnce(&Plan) -> Written) -> Written {
+pub fn fields(plan: Plan, write: impl FnOnce(&Plan) -> fields::Written) -> fields::Written {
     let hash = plan.hash();
     let found = FIELDS.with_borrow(|cache| {
         cache.find(hash, |(kept, written)| {
@@ -274,8 +323,11 @@ pub fn fields(plan: Plan, write: impl FnOnce(&Plan) -> Written) -> Written {
         return written;
     }
     let written = write(&plan);
-    let bytes = written.len();
-    FIELDS.with_borrow_mut(|cache| cache.keep(hash, (plan, written.clone()), bytes, FIELDS_BUDGET));
+    if FIELDS.with_borrow_mut(|cache| cache.admits(hash)) {
+        let bytes = written.len();
+        let entry = (plan, written.clone());
+        FIELDS.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, FIELDS_BUDGET));
+    }
     written
 }
 
@@ -308,7 +360,8 @@ mod tests {
             fields: Some(FormFields {
                 rows: (1..=40)
                     .map(|n| (n.to_string(), format!("Q-{n:03}")))
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
                 result_column: "自查结果".into(),
                 note_column: "情况说明".into(),
                 label_column: "项目".into(),
@@ -350,23 +403,25 @@ mod tests {
             .collect();
         assert_eq!(held(), [0; 3], "one document keeps nothing");
         assert_ne!(alone[0], alone[2], "the numbers differ");
-        let first = written(&forms[0], Reuse::Thread);
-        let after_first = held();
-        assert!(
-            after_first.iter().all(|&bytes| bytes > 0),
-            "{after_first:?}"
-        );
-        assert_eq!(first, alone[0]);
-        // The second form differs in its header and footers: only its first page is new.
+        // What comes up the first time is only remembered.
+        assert_eq!(written(&forms[0], Reuse::Thread), alone[0]);
+        assert_eq!(held(), [0; 3]);
+        // The second form differs in its header and footers: all but its first page, its
+        // structure tree and its fields come up the second time, and are kept.
         assert_eq!(written(&forms[1], Reuse::Thread), alone[1]);
-        let after_second = held();
-        assert!(after_second[0] > after_first[0]);
-        assert!(
-            after_second[0] - after_first[0] < after_first[0] / 2,
-            "{after_second:?}"
-        );
-        // Its fields and structure tree are the first form's.
-        assert_eq!(after_second[1..], after_first[1..]);
+        let second = held();
+        assert!(second.iter().all(|&bytes| bytes > 0), "{second:?}");
+        // The third has the first's first page: kept now; the rest is found, not kept again.
         assert_eq!(written(&forms[2], Reuse::Thread), alone[2]);
+        let third = held();
+        assert!(third[0] > second[0]);
+        assert!(third[0] - second[0] < second[0] / 2, "{third:?}");
+        assert_eq!(third[1..], second[1..]);
+        // The second form again: its first page comes up the second time; then nothing is new.
+        assert_eq!(written(&forms[1], Reuse::Thread), alone[1]);
+        let fourth = held();
+        assert_eq!(fourth[1..], third[1..]);
+        assert_eq!(written(&forms[1], Reuse::Thread), alone[1]);
+        assert_eq!(held(), fourth);
     }
 }

@@ -133,14 +133,16 @@ pub fn write(document: &Document, options: &PdfOptions, reuse: Reuse) -> Result<
         .collect::<Result<Vec<_>, Error>>()?;
     let mut deflater = Deflater::new(reuse);
     let mut owners = Vec::with_capacity(document.pages.len());
+    let mut rows = Vec::new();
     let contents = document
         .pages
         .iter()
         .map(|page| {
-            let (content, page_owners) =
-                memo::page(page, &subsets, &document.structure, &mut deflater)?;
-            owners.push(page_owners);
-            Ok(content)
+            let fields = options.fields.is_some();
+            let written = memo::page(page, &subsets, &document.structure, fields, &mut deflater)?;
+            owners.push(written.owners);
+            rows.extend(written.rows);
+            Ok(written.content)
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let bytes = finish::finish(
@@ -151,6 +153,7 @@ pub fn write(document: &Document, options: &PdfOptions, reuse: Reuse) -> Result<
         programs,
         contents,
         &owners,
+        &rows,
         &mut deflater,
     )?;
     Ok(PdfOutput {
