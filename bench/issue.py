@@ -23,7 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-RECENTLY_DELETED_S = 35
+# ext4 without a journal (this machine's root) does not reuse an inode freed less than 60 s ago,
+# or 300 s when its inode-table block is dirty, which creating the next run's files makes it
+# (fs/ext4/ialloc.c, RECENTCY_MIN and RECENTCY_DIRTY), and scans past every such inode each
+# time it creates a file: right after removing 20,000 files, the next 20,000 spent up to
+# 20 s in the kernel. A campaign issues into a new directory, so a run's output is removed
+# and left to age that long before the next run.
+RECENTLY_DELETED_S = 305
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
 SECTORS = ["telecom", "info_services", "internet", "ecommerce", "payment", "it_services"]
@@ -99,11 +105,7 @@ def main():
         for run in range(args.runs):
             out = work / f"out-j{jobs}{flag}"
             if out.exists():
-                # ext4 will not reuse an inode freed less than 30 s ago (`recently_deleted`)
-                # and scans past every such one when it creates a file: right after removing
-                # 20,000 files, creating the next 20,000 spends seconds in the kernel. A
-                # campaign issues into a new directory, so the previous run's output is
-                # removed and left to age first.
+                # See RECENTLY_DELETED_S.
                 shutil.rmtree(out)
                 os.sync()
                 time.sleep(RECENTLY_DELETED_S)

@@ -203,7 +203,7 @@ pub enum Role {
 
 /// One element of the document's structure, in document order (a parent comes before its
 /// children, and siblings in reading order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Element {
     /// What it is.
     pub role: Role,

@@ -6,8 +6,9 @@
 //! footer, the structure tree and the fields are the same bytes form after form. Writing and
 //! compressing them again was a third of issuing a form. So a page's contents are written in
 //! two parts (see [`objects::footer`]) and the compressed first part is kept, found by the
-//! items drawn; an object stream is kept, found by its bytes; the fields' objects are kept,
-//! found by where the fields go.
+//! items drawn; the structure tree's object stream, found by the structure and the marked
+//! content; any object stream, found by its bytes; the fields' objects, found by where the
+//! fields go.
 //!
 //! An entry is used only when what it was made from is equal, compared in full (the hash only
 //! finds it), so the output is the same bytes whether an entry was found or not. An entry is
@@ -24,6 +25,8 @@ use super::deflate::{Deflater, Open};
 use super::embed::Subset;
 use super::fields::{self, Plan};
 use super::objects::{self, Writer};
+use super::tags::TreeKey;
+use super::xref::Packed;
 use super::Error;
 use crate::layout::{rows_in, Element, Item, Page, Point, Reuse, Role, TableRow, Tag};
 
@@ -34,11 +37,15 @@ const PAGE_BUDGET: usize = 16 << 20;
 const STREAM_BUDGET: usize = 16 << 20;
 /// Bytes the fields cache may hold: a form's fields are a hundred-odd kilobytes.
 const FIELDS_BUDGET: usize = 16 << 20;
+/// Bytes the structure-tree cache may hold: a form's tree is some 50 KiB packed, and what it
+/// is written from as much again.
+const TREE_BUDGET: usize = 16 << 20;
 
 thread_local! {
     static PAGES: RefCell<Cache<PageEntry>> = RefCell::new(Cache::default());
     static STREAMS: RefCell<Cache<StreamEntry>> = RefCell::new(Cache::default());
     static FIELDS: RefCell<Cache<(Plan, fields::Written)>> = RefCell::new(Cache::default());
+    static TREES: RefCell<Cache<TreeEntry>> = RefCell::new(Cache::default());
 }
 
 /// Hashes a cache remembers having seen without keeping an entry, at most.
@@ -331,6 +338,69 @@ pub fn fields(plan: Plan, write: impl FnOnce(&Plan) -> fields::Written) -> field
     written
 }
 
+/// A structure tree's object stream, packed, and what it was written from.
+struct TreeEntry {
+    structure: Vec<Element>,
+    figures: Vec<(usize, String)>,
+    owners: Vec<Vec<usize>>,
+    first: u32,
+    pages: Vec<u32>,
+    packed: Packed,
+}
+
+impl TreeEntry {
+    fn key(&self) -> TreeKey<'_> {
+        TreeKey {
+            structure: &self.structure,
+            figures: &self.figures,
+            owners: &self.owners,
+            first: self.first,
+            pages: &self.pages,
+        }
+    }
+}
+
+/// The structure tree's object stream for `key`: a kept copy, or `make`'s.
+pub fn tree(
+    key: TreeKey,
+    deflater: &mut Deflater,
+    make: impl FnOnce(&mut Deflater) -> Result<Packed, Error>,
+) -> Result<Packed, Error> {
+    if deflater.reuse() == Reuse::Document {
+        return make(deflater);
+    }
+    let hash = {
+        use std::hash::Hash;
+        let mut hash = FxHasher::default();
+        key.hash(&mut hash);
+        hash.finish()
+    };
+    let found = TREES.with_borrow(|cache| {
+        cache.find(hash, |entry| {
+            (entry.key() == key).then(|| entry.packed.clone())
+        })
+    });
+    if let Some(packed) = found {
+        return Ok(packed);
+    }
+    let packed = make(deflater)?;
+    if TREES.with_borrow_mut(|cache| cache.admits(hash)) {
+        let bytes = packed.len()
+            + std::mem::size_of_val(key.structure)
+            + key.owners.iter().map(|o| o.len() * 8).sum::<usize>();
+        let entry = TreeEntry {
+            structure: key.structure.to_vec(),
+            figures: key.figures.to_vec(),
+            owners: key.owners.to_vec(),
+            first: key.first,
+            pages: key.pages.to_vec(),
+            packed: packed.clone(),
+        };
+        TREES.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, TREE_BUDGET));
+    }
+    Ok(packed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,11 +452,12 @@ mod tests {
         write(&document, &options(), reuse).unwrap().bytes
     }
 
-    fn held() -> [usize; 3] {
+    fn held() -> [usize; 4] {
         [
             PAGES.with_borrow(|cache| cache.bytes),
             STREAMS.with_borrow(|cache| cache.bytes),
             FIELDS.with_borrow(|cache| cache.bytes),
+            TREES.with_borrow(|cache| cache.bytes),
         ]
     }
 
@@ -401,11 +472,11 @@ mod tests {
             .iter()
             .map(|form| written(form, Reuse::Document))
             .collect();
-        assert_eq!(held(), [0; 3], "one document keeps nothing");
+        assert_eq!(held(), [0; 4], "one document keeps nothing");
         assert_ne!(alone[0], alone[2], "the numbers differ");
         // What comes up the first time is only remembered.
         assert_eq!(written(&forms[0], Reuse::Thread), alone[0]);
-        assert_eq!(held(), [0; 3]);
+        assert_eq!(held(), [0; 4]);
         // The second form differs in its header and footers: all but its first page, its
         // structure tree and its fields come up the second time, and are kept.
         assert_eq!(written(&forms[1], Reuse::Thread), alone[1]);

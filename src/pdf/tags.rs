@@ -419,7 +419,9 @@ fn reference(out: &mut Vec<u8>, number: u32) {
 }
 
 /// Appends the tree to the file: its objects numbered from the next free number, in one
-/// compressed object stream. `pages` are the page objects' numbers, in order.
+/// compressed object stream. `pages` are the page objects' numbers, in order. The packed
+/// stream is kept for the next document with the same tree at the same numbers when the
+/// deflater says so (see `memo`).
 pub fn append(
     tree: &Tree,
     tail: &mut Tail,
@@ -427,9 +429,33 @@ pub fn append(
     deflater: &mut Deflater,
 ) -> Result<(), Error> {
     let first = tail.next_number();
-    let mut objects = ObjectStream::new(tree.objects() as usize);
-    tree.write(first, pages, &mut objects);
-    tail.add(objects, deflater)
+    let key = TreeKey {
+        structure: tree.structure,
+        figures: tree.figures,
+        owners: tree.owners,
+        first,
+        pages,
+    };
+    let packed = super::memo::tree(key, deflater, |deflater| {
+        let mut objects = ObjectStream::new(tree.objects() as usize);
+        tree.write(first, pages, &mut objects);
+        // Kept whole by `memo::tree`, so not by its bytes as well.
+        objects.pack_with(|index, body| deflater.deflate_parts(&[index, body]))
+    })?;
+    tail.add_packed(&packed);
+    Ok(())
+}
+
+/// Everything a tree's objects are written from.
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
+pub struct TreeKey<'k> {
+    pub structure: &'k [Element],
+    pub figures: &'k [(usize, String)],
+    pub owners: &'k [Vec<usize>],
+    /// The number of its first object.
+    pub first: u32,
+    /// The pages' object numbers.
+    pub pages: &'k [u32],
 }
 
 #[cfg(test)]

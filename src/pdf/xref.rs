@@ -34,6 +34,51 @@ impl ObjectStream {
     }
 }
 
+impl ObjectStream {
+    /// The stream's data (its index of objects and offsets, then the objects), compressed
+    /// (kept for the next document when the deflater says so: see `memo`).
+    pub fn pack(&self, deflater: &mut Deflater) -> Result<Packed, Error> {
+        self.pack_with(|index, body| super::memo::object_stream(index, body, deflater))
+    }
+
+    /// The stream's data compressed by `compress`, given the index and the objects.
+    pub fn pack_with(
+        &self,
+        compress: impl FnOnce(&[u8], &[u8]) -> Result<Vec<u8>, Error>,
+    ) -> Result<Packed, Error> {
+        let mut data = Vec::with_capacity(self.index.len() * 12);
+        for (object, offset) in &self.index {
+            push_int(&mut data, u64::from(*object));
+            data.push(b' ');
+            push_int(&mut data, *offset as u64);
+            data.push(b' ');
+        }
+        let packed = compress(&data, &self.body)?;
+        Ok(Packed {
+            objects: self.index.iter().map(|&(object, _)| object).collect(),
+            first: data.len(),
+            packed,
+        })
+    }
+}
+
+/// An object stream compressed, to be appended by [`Tail::add_packed`].
+#[derive(Debug, Clone)]
+pub struct Packed {
+    /// The objects' numbers, in order.
+    objects: Vec<u32>,
+    /// Where the first object begins in the data (`/First`).
+    first: usize,
+    packed: Vec<u8>,
+}
+
+impl Packed {
+    /// Bytes held, for the bound of the cache that keeps it.
+    pub fn len(&self) -> usize {
+        self.packed.len() + self.objects.len() * 4
+    }
+}
+
 /// Where an object is, for the cross-reference stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
@@ -127,22 +172,18 @@ impl Tail {
     /// Appends `objects` as a compressed object stream, numbered after them; nothing when
     /// there are none.
     pub fn add(&mut self, objects: ObjectStream, deflater: &mut Deflater) -> Result<(), Error> {
-        if objects.index.is_empty() {
-            return Ok(());
-        }
-        let after = objects.index.iter().map(|&(object, _)| object + 1).max();
-        let number = after.unwrap_or(0).max(self.next_number());
-        let mut data = Vec::with_capacity(objects.index.len() * 12);
-        for (object, offset) in &objects.index {
-            push_int(&mut data, u64::from(*object));
-            data.push(b' ');
-            push_int(&mut data, *offset as u64);
-            data.push(b' ');
-        }
-        let first = data.len();
-        let packed = super::memo::object_stream(&data, &objects.body, deflater)?;
+        self.add_packed(&objects.pack(deflater)?);
+        Ok(())
+    }
+
+    /// Appends an object stream packed before; nothing when it holds no object.
+    pub fn add_packed(&mut self, stream: &Packed) {
+        let Some(after) = stream.objects.iter().map(|&object| object + 1).max() else {
+            return;
+        };
+        let number = after.max(self.next_number());
         self.entries.resize(number as usize, Entry::Free);
-        for (index, (object, _)) in objects.index.iter().enumerate() {
+        for (index, object) in stream.objects.iter().enumerate() {
             self.entries[*object as usize] = Entry::In {
                 stream: number,
                 index: index as u32,
@@ -153,12 +194,11 @@ impl Tail {
         let out = &mut self.bytes;
         push_int(out, u64::from(number));
         out.extend_from_slice(b" 0 obj\n<</Type/ObjStm/N ");
-        push_int(out, objects.index.len() as u64);
+        push_int(out, stream.objects.len() as u64);
         out.extend_from_slice(b"/First ");
-        push_int(out, first as u64);
+        push_int(out, stream.first as u64);
         out.extend_from_slice(b"/Filter/FlateDecode");
-        end_stream(out, &packed);
-        Ok(())
+        end_stream(out, &stream.packed);
     }
 
     /// Ends the file: the cross-reference stream, which carries the trailer, and `startxref`.
