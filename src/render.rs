@@ -42,8 +42,8 @@ pub struct Rendered {
 /// Lays the Markdown out, then writes the pages as a PDF.
 ///
 /// Any Markdown renders, from an empty string to arbitrary text; an `Err` means the program
-/// itself is broken, or the document passes a documented limit (more than 65,535 distinct
-/// characters in one face).
+/// itself is broken, or the document passes a documented limit (more than 34,638 distinct
+/// characters a face lacks).
 pub fn pdf(context: &RenderContext) -> Result<Rendered> {
     render(context, Images::default())
 }

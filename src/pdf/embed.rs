@@ -90,15 +90,15 @@ pub fn plan(fonts: &FontSet, pages: &[Page]) -> Result<Vec<Subset>, Error> {
         // Characters drawn by the same glyph leave it here twice.
         glyphs.sort_unstable();
         glyphs.dedup();
-        let too_many = || Error::TooManyCharacters {
-            font: font.postscript_name(),
-        };
         // Codes above the face's glyph ids, one per missing character, from the character;
         // two that meet take the next free code.
         let first = u32::from(fonts.glyph_count(font));
         let room = 0x1_0000 - first;
         if missing.len() as u32 > room || glyphs.len() + missing.len() > 0xFFFF {
-            return Err(too_many());
+            return Err(Error::TooManyCharacters {
+                font: font.postscript_name(),
+                limit: room.min(0xFFFF - glyphs.len() as u32),
+            });
         }
         let mut taken = HashSet::with_capacity(missing.len());
         let mut stable = true;

@@ -80,8 +80,9 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
-    /// One face of a PDF holds at most 65,535 glyphs (a 16-bit code per character).
-    #[error("the document uses more than 65,535 distinct characters in the font {font}")]
+    /// A PDF font's codes are 16-bit: those above the face's glyph ids leave room for at most
+    /// `limit` distinct characters the face lacks in one document (see `embed`).
+    #[error("the document uses more than {limit} distinct characters that the font {font} lacks")]
     #[diagnostic(
         code(checkgen::pdf::limit),
         help("this is a limit of checkgen's PDF output, not a fault: split the document")
@@ -89,6 +90,8 @@ pub enum Error {
     TooManyCharacters {
         /// The face.
         font: &'static str,
+        /// How many characters it lacks a document may use.
+        limit: u32,
     },
     /// The PDF could not be serialized.
     #[error("could not write the PDF: {0}")]
