@@ -18,6 +18,7 @@
 use std::cell::RefCell;
 use std::hash::Hasher;
 use std::rc::Rc;
+use std::thread::LocalKey;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
@@ -30,16 +31,10 @@ use super::xref::Packed;
 use super::Error;
 use crate::layout::{rows_in, Element, Item, Page, Point, Reuse, Role, TableRow, Tag};
 
-/// Bytes the page cache may hold (compressed contents and copies of the items): a campaign's
-/// form needs a few hundred kilobytes.
-const PAGE_BUDGET: usize = 16 << 20;
-/// Bytes the object-stream cache may hold (each stream twice, as read and compressed).
-const STREAM_BUDGET: usize = 16 << 20;
-/// Bytes the fields cache may hold: a form's fields are a hundred-odd kilobytes.
-const FIELDS_BUDGET: usize = 16 << 20;
-/// Bytes the structure-tree cache may hold: a form's tree is some 50 KiB packed, and what it
-/// is written from as much again.
-const TREE_BUDGET: usize = 16 << 20;
+/// Bytes each cache may hold: what a selection's forms share takes a few hundred kilobytes in
+/// each (pages, object streams, fields, structure tree), and a campaign has a few dozen
+/// selections.
+const BUDGET: usize = 16 << 20;
 
 thread_local! {
     static PAGES: RefCell<Cache<PageEntry>> = RefCell::new(Cache::default());
@@ -83,15 +78,35 @@ impl<E> Cache<E> {
         !self.seen.insert(hash)
     }
 
-    /// Keeps `entry` under `hash`, emptying the cache first if it would pass `budget`.
-    fn keep(&mut self, hash: u64, entry: E, bytes: usize, budget: usize) {
-        if self.bytes + bytes > budget {
+    /// Keeps `entry` under `hash`, emptying the cache first if it would pass [`BUDGET`].
+    fn keep(&mut self, hash: u64, entry: E, bytes: usize) {
+        if self.bytes + bytes > BUDGET {
             self.entries.clear();
             self.bytes = 0;
         }
         self.bytes += bytes;
         self.entries.entry(hash).or_default().push(entry);
     }
+}
+
+/// What `found` takes from an entry of `cache` under `hash`, or else `make`'s result, which
+/// `entry` turns into an entry and its size in bytes to keep when the cache admits it.
+fn kept<E: 'static, R>(
+    cache: &'static LocalKey<RefCell<Cache<E>>>,
+    hash: u64,
+    found: impl Fn(&E) -> Option<R>,
+    make: impl FnOnce() -> Result<R, Error>,
+    entry: impl FnOnce(&R) -> (E, usize),
+) -> Result<R, Error> {
+    if let Some(found) = cache.with_borrow(|cache| cache.find(hash, found)) {
+        return Ok(found);
+    }
+    let made = make()?;
+    if cache.with_borrow_mut(|cache| cache.admits(hash)) {
+        let (entry, bytes) = entry(&made);
+        cache.with_borrow_mut(|cache| cache.keep(hash, entry, bytes));
+    }
+    Ok(made)
 }
 
 /// The contents of a page before its footer, compressed, with what they were made from.
@@ -109,20 +124,20 @@ struct PageEntry {
 
 /// A page written: its compressed contents, the structure element of each of its MCIDs, and
 /// when asked for, the table rows it draws (the fields of a form are found in them).
-pub struct Written {
+pub struct WrittenPage {
     pub content: Vec<u8>,
     pub owners: Vec<usize>,
     pub rows: Option<Rc<[TableRow]>>,
 }
 
-/// Writes `page`; its table rows too if `rows` (see [`Written`]).
+/// Writes `page`; its table rows too if `rows` (see [`WrittenPage`]).
 pub fn page(
     page: &Page,
     subsets: &[Subset],
     structure: &[Element],
     rows: bool,
     deflater: &mut Deflater,
-) -> Result<Written, Error> {
+) -> Result<WrittenPage, Error> {
     let footer = objects::footer(page);
     let body = &page.items[..footer];
     let table_rows = || rows.then(|| Rc::from(rows_in(body)));
@@ -132,44 +147,37 @@ pub fn page(
         writer.items(page, 0..footer, subsets, structure, &mut bytes);
         Ok((deflater.open(&bytes)?, writer))
     };
-    // A character the face lacks has a code that depends on the rest of the document (see
-    // `embed`): such a page is written afresh.
+    // Two characters the face lacks that met on one code have codes that depend on the rest
+    // of the document (see `embed`): such a page is written afresh.
     let keep = deflater.reuse() == Reuse::Thread && subsets.iter().all(Subset::stable);
     let (closed, mut writer, kept_rows) = if keep {
+        let same = |entry: &PageEntry| {
+            let same = entry.height == page.height
+                && entry.items == body
+                && entry.roles.iter().copied().eq(roles(body, structure));
+            same.then(|| (entry.open.clone(), entry.writer.clone(), entry.rows.clone()))
+        };
+        let make = || {
+            let (open, writer) = write(deflater)?;
+            Ok((open, writer, table_rows()))
+        };
+        let entry = |(open, writer, rows): &(Open, Writer, Option<Rc<[TableRow]>>)| {
+            // The items' text is shared with the page; a table row's text is copied.
+            let bytes = open.len()
+                + std::mem::size_of_val(body)
+                + rows.as_ref().map_or(0, |rows| rows.len() * 256);
+            let entry = PageEntry {
+                height: page.height,
+                items: body.to_vec(),
+                roles: roles(body, structure).collect(),
+                open: open.clone(),
+                writer: writer.clone(),
+                rows: rows.clone(),
+            };
+            (entry, bytes)
+        };
         let hash = page_hash(page.height, body, structure);
-        let found = PAGES.with_borrow(|cache| {
-            cache.find(hash, |entry| {
-                let same = entry.height == page.height
-                    && entry.items == body
-                    && entry.roles.iter().copied().eq(roles(body, structure));
-                same.then(|| (entry.open.clone(), entry.writer.clone(), entry.rows.clone()))
-            })
-        });
-        match found {
-            Some(found) => found,
-            None => {
-                let (open, writer) = write(deflater)?;
-                let rows = table_rows();
-                if PAGES.with_borrow_mut(|cache| cache.admits(hash)) {
-                    // The items' text is shared with the page; a table row's text is copied.
-                    let bytes = open.len()
-                        + std::mem::size_of_val(body)
-                        + rows
-                            .as_ref()
-                            .map_or(0, |rows: &Rc<[TableRow]>| rows.len() * 256);
-                    let entry = PageEntry {
-                        height: page.height,
-                        items: body.to_vec(),
-                        roles: roles(body, structure).collect(),
-                        open: open.clone(),
-                        writer: writer.clone(),
-                        rows: rows.clone(),
-                    };
-                    PAGES.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, PAGE_BUDGET));
-                }
-                (open, writer, rows)
-            }
-        }
+        kept(&PAGES, hash, same, make, entry)?
     } else {
         let (open, writer) = write(deflater)?;
         (open, writer, None)
@@ -188,7 +196,7 @@ pub fn page(
         &mut tail,
     );
     let owners = writer.end(structure, &mut tail);
-    Ok(Written {
+    Ok(WrittenPage {
         content: closed.close(&tail),
         owners,
         rows,
@@ -298,44 +306,27 @@ pub fn object_stream(index: &[u8], body: &[u8], deflater: &mut Deflater) -> Resu
     hash.write(index);
     hash.write(body);
     let hash = hash.finish();
-    let found = STREAMS.with_borrow(|cache| {
-        cache.find(hash, |entry| {
-            (entry.parts[0] == index && entry.parts[1] == body).then(|| entry.packed.clone())
-        })
-    });
-    if let Some(packed) = found {
-        return Ok(packed);
-    }
-    let packed = deflater.deflate_parts(&[index, body])?;
-    if STREAMS.with_borrow_mut(|cache| cache.admits(hash)) {
+    let same = |entry: &StreamEntry| {
+        (entry.parts[0] == index && entry.parts[1] == body).then(|| entry.packed.clone())
+    };
+    let make = || deflater.deflate_parts(&[index, body]);
+    let entry = |packed: &Vec<u8>| {
         let entry = StreamEntry {
             parts: [index.to_vec(), body.to_vec()],
             packed: packed.clone(),
         };
-        let bytes = index.len() + body.len() + packed.len();
-        STREAMS.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, STREAM_BUDGET));
-    }
-    Ok(packed)
+        (entry, index.len() + body.len() + packed.len())
+    };
+    kept(&STREAMS, hash, same, make, entry)
 }
 
 /// The fields' objects of `plan`: a kept copy, or `write`'s.
 pub fn fields(plan: Plan, write: impl FnOnce(&Plan) -> fields::Written) -> fields::Written {
     let hash = plan.hash();
-    let found = FIELDS.with_borrow(|cache| {
-        cache.find(hash, |(kept, written)| {
-            (*kept == plan).then(|| written.clone())
-        })
-    });
-    if let Some(written) = found {
-        return written;
-    }
-    let written = write(&plan);
-    if FIELDS.with_borrow_mut(|cache| cache.admits(hash)) {
-        let bytes = written.len();
-        let entry = (plan, written.clone());
-        FIELDS.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, FIELDS_BUDGET));
-    }
-    written
+    let same = |(kept, written): &(Plan, fields::Written)| (*kept == plan).then(|| written.clone());
+    let make = || Ok(write(&plan));
+    let entry = |written: &fields::Written| ((plan.clone(), written.clone()), written.len());
+    kept(&FIELDS, hash, same, make, entry).expect("writing fields cannot fail")
 }
 
 /// A structure tree's object stream, packed, and what it was written from.
@@ -375,16 +366,8 @@ pub fn tree(
         key.hash(&mut hash);
         hash.finish()
     };
-    let found = TREES.with_borrow(|cache| {
-        cache.find(hash, |entry| {
-            (entry.key() == key).then(|| entry.packed.clone())
-        })
-    });
-    if let Some(packed) = found {
-        return Ok(packed);
-    }
-    let packed = make(deflater)?;
-    if TREES.with_borrow_mut(|cache| cache.admits(hash)) {
+    let same = |entry: &TreeEntry| (entry.key() == key).then(|| entry.packed.clone());
+    let entry = |packed: &Packed| {
         let bytes = packed.len()
             + std::mem::size_of_val(key.structure)
             + key.owners.iter().map(|o| o.len() * 8).sum::<usize>();
@@ -396,9 +379,9 @@ pub fn tree(
             pages: key.pages.to_vec(),
             packed: packed.clone(),
         };
-        TREES.with_borrow_mut(|cache| cache.keep(hash, entry, bytes, TREE_BUDGET));
-    }
-    Ok(packed)
+        (entry, bytes)
+    };
+    kept(&TREES, hash, same, || make(deflater), entry)
 }
 
 #[cfg(test)]
