@@ -48,7 +48,7 @@ impl Fnv {
 }
 
 /// Applies every touch, adds the structure tree for the marked content `owners` (see
-/// [`tags::write_tree`]) and the fields of the form found in the table `rows` of each page,
+/// [`tags::append`]) and the fields of the form found in the table `rows` of each page,
 /// and serializes the document.
 #[allow(clippy::too_many_arguments)]
 pub fn finish(
@@ -97,7 +97,6 @@ pub fn finish(
     add_pictures(&mut doc, document, &page_ids, deflater)?;
     // The structure tree is written after lopdf's objects (see `tags`), numbered from the
     // first number lopdf has not given out.
-    let tree = tags::Tree::new(&document.structure, &document.figures, owners);
     let tree_root = doc.max_id + 1;
     for (page, page_id) in page_ids.iter().enumerate() {
         if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page_id) {
@@ -144,7 +143,7 @@ pub fn finish(
         })
         .sum();
     // The structure tree's object stream follows (a form's is about a seventh of the file).
-    let tree_size = tree.objects() as usize * 24;
+    let tree_size = document.structure.len() * 24;
     let mut bytes = Vec::with_capacity(streams + 200 * doc.objects.len() + tree_size + 4096);
     doc.save_to(&mut bytes)
         .map_err(|e| Error::Write(e.to_string()))?;
@@ -160,7 +159,14 @@ pub fn finish(
         )));
     }
     let page_numbers: Vec<u32> = page_ids.iter().map(|id| id.0).collect();
-    tags::append(&tree, &mut tail, &page_numbers, deflater)?;
+    let tree = tags::TreeKey {
+        structure: &document.structure,
+        figures: &document.figures,
+        owners,
+        first: tree_root,
+        pages: &page_numbers,
+    };
+    tags::append(tree, &mut tail, deflater)?;
     // The fields' numbers come before the tree's; their objects go after it.
     if let Some(fields) = fields {
         fields.append(&mut tail, deflater)?;

@@ -137,11 +137,11 @@ pub fn write(document: &Document, options: &PdfOptions, reuse: Reuse) -> Result<
     let mut deflater = Deflater::new(reuse);
     let mut owners = Vec::with_capacity(document.pages.len());
     let mut rows = Vec::new();
+    let fields = options.fields.is_some();
     let contents = document
         .pages
         .iter()
         .map(|page| {
-            let fields = options.fields.is_some();
             let written = memo::page(page, &subsets, &document.structure, fields, &mut deflater)?;
             owners.push(written.owners);
             rows.extend(written.rows);

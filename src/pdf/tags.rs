@@ -418,25 +418,15 @@ fn reference(out: &mut Vec<u8>, number: u32) {
     out.extend_from_slice(b" 0 R");
 }
 
-/// Appends the tree to the file: its objects numbered from the next free number, in one
-/// compressed object stream. `pages` are the page objects' numbers, in order. The packed
-/// stream is kept for the next document with the same tree at the same numbers when the
-/// deflater says so (see `memo`).
-pub fn append(
-    tree: &Tree,
-    tail: &mut Tail,
-    pages: &[u32],
-    deflater: &mut Deflater,
-) -> Result<(), Error> {
-    let first = tail.next_number();
-    let key = TreeKey {
-        structure: tree.structure,
-        figures: tree.figures,
-        owners: tree.owners,
-        first,
-        pages,
-    };
+/// Appends the tree of `key` (see [`Tree::new`]) to the file: its objects numbered from the
+/// next free number, in one compressed object stream. The packed stream is kept for the next
+/// document with the same tree at the same numbers when the deflater says so (see `memo`),
+/// and the tree is then not even built.
+pub fn append(key: TreeKey, tail: &mut Tail, deflater: &mut Deflater) -> Result<(), Error> {
+    let (first, pages) = (tail.next_number(), key.pages);
+    let key = TreeKey { first, ..key };
     let packed = super::memo::tree(key, deflater, |deflater| {
+        let tree = Tree::new(key.structure, key.figures, key.owners);
         let mut objects = ObjectStream::new(tree.objects() as usize);
         tree.write(first, pages, &mut objects);
         // Kept whole by `memo::tree`, so not by its bytes as well.
@@ -446,13 +436,13 @@ pub fn append(
     Ok(())
 }
 
-/// Everything a tree's objects are written from.
+/// Everything a tree's objects are written from: the arguments of [`Tree::new`], the numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Hash)]
 pub struct TreeKey<'k> {
     pub structure: &'k [Element],
     pub figures: &'k [(usize, String)],
     pub owners: &'k [Vec<usize>],
-    /// The number of its first object.
+    /// The number of its first object ([`append`] sets it).
     pub first: u32,
     /// The pages' object numbers.
     pub pages: &'k [u32],

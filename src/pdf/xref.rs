@@ -32,9 +32,7 @@ impl ObjectStream {
         }
         self.index.push((number, self.body.len()));
     }
-}
 
-impl ObjectStream {
     /// The stream's data (its index of objects and offsets, then the objects), compressed
     /// (kept for the next document when the deflater says so: see `memo`).
     pub fn pack(&self, deflater: &mut Deflater) -> Result<Packed, Error> {
