@@ -100,6 +100,11 @@ pub struct Images {
 }
 
 impl Images {
+    /// Whether no image was read.
+    pub fn is_empty(&self) -> bool {
+        self.by_address.is_empty()
+    }
+
     /// What `address` (as written in the Markdown) gave; `None` when it was not read, as for
     /// every image when no directory was given.
     pub fn get(&self, address: &str) -> Option<&Result<Arc<Picture>, Problem>> {

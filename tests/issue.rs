@@ -519,3 +519,46 @@ fn without_an_appendix_no_form_mentions_one() {
         }
     }
 }
+
+#[test]
+fn issued_forms_laid_out_one_after_another_equal_each_laid_out_alone() {
+    use checkgen::fonts::FontSet;
+    use checkgen::layout::{layout, LayoutOptions, Reuse};
+    let dir = tempfile::tempdir().unwrap();
+    // Two sectors taking turns, and names that fill one line, two, or three.
+    let mut csv = String::from("单位名称,统一社会信用代码,所属行业,系统等级\n");
+    for n in 1..=9u32 {
+        let sector = if n % 2 == 0 { "telecom" } else { "payment" };
+        let name = "烟台市芝罘区某某网络科技有限公司".repeat(1 + (n as usize % 4) * 2);
+        csv.push_str(&format!("{name}{n},{},{sector},3\n", code_for(200 + n)));
+    }
+    std::fs::write(dir.path().join("r.csv"), csv).unwrap();
+    let output = issue(
+        dir.path(),
+        "r.csv",
+        "out",
+        &["--appendix", "separate", "--format", "md"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let forms: Vec<String> = files(&dir.path().join("out"))
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".md") && !name.starts_with("附件"))
+        .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+        .collect();
+    assert_eq!(forms.len(), 9);
+    let fonts = FontSet::get().unwrap();
+    let options = |reuse| LayoutOptions {
+        reuse,
+        ..LayoutOptions::default()
+    };
+    // Twice over, so that every form meets kept work from forms of its sector before it.
+    for markdown in forms.iter().chain(&forms) {
+        let kept = layout(fonts, markdown, &options(Reuse::Thread));
+        let alone = layout(fonts, markdown, &options(Reuse::Document));
+        assert_eq!(kept.pages, alone.pages);
+        assert_eq!(kept.outline, alone.outline);
+        assert_eq!(kept.warnings, alone.warnings);
+        assert_eq!(kept.structure, alone.structure);
+        assert!(kept.pages.len() > 3);
+    }
+}

@@ -54,6 +54,11 @@ pub struct HtmlBlock {
 }
 
 impl HtmlBlock {
+    /// Whether no comment is open.
+    pub fn is_idle(&self) -> bool {
+        !self.in_comment
+    }
+
     /// Reads the next line of the block.
     pub fn line<'a>(&mut self, html: &'a str) -> BlockLine<'a> {
         let trimmed = html.trim();
@@ -93,6 +98,11 @@ pub struct Footnotes {
 }
 
 impl Footnotes {
+    /// Whether no footnote has a number yet.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
     /// The number of `label`, given it now if it has none.
     pub fn number(&mut self, label: &str) -> usize {
         match self.order.iter().position(|l| l == label) {

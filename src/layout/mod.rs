@@ -15,6 +15,7 @@ mod markup;
 mod page;
 #[cfg(test)]
 mod proptests;
+mod replay;
 mod structure;
 mod style;
 mod table;
@@ -374,39 +375,56 @@ pub fn markdown_options() -> Options {
 ///
 /// Never panics on any input.
 pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Document {
+    let parser = events(markdown);
+    let shared_end = match options.reuse {
+        Reuse::Document => 0,
+        Reuse::Thread => replayable_end(markdown, &parser),
+    };
+    let pass = Pass {
+        fonts,
+        markdown,
+        options,
+        shared_end,
+    };
     match options.orientation {
-        Orientation::Portrait => run(fonts, markdown, options, events(markdown), false, false).0,
-        Orientation::Landscape => run(fonts, markdown, options, events(markdown), true, false).0,
+        Orientation::Portrait => pass.run(parser, false, false).0,
+        Orientation::Landscape => pass.run(parser, true, false).0,
         // Portrait first, given up at the first wide table or redone when a table's columns
         // did not fit. A form's first table comes early, so a landscape form wastes little:
         // the events read before giving up are kept and replayed, so the document is not
         // parsed twice (pulldown-cmark's first pass reads all of it).
         Orientation::Auto => {
-            let mut parser = events(markdown);
+            let mut parser = parser;
             let mut seen = Vec::new();
             let recorder = parser.by_ref().inspect(|event| {
                 if seen.len() < REPLAYED_EVENTS {
                     seen.push(event.clone());
                 }
             });
-            let (document, wide) = run(fonts, markdown, options, recorder, false, true);
+            let (document, wide) = pass.run(recorder, false, true);
             if !wide {
                 return document;
             }
             if seen.len() < REPLAYED_EVENTS {
-                run(
-                    fonts,
-                    markdown,
-                    options,
-                    seen.into_iter().chain(parser),
-                    true,
-                    false,
-                )
-                .0
+                pass.run(seen.into_iter().chain(parser), true, false).0
             } else {
-                run(fonts, markdown, options, events(markdown), true, false).0
+                pass.run(events(markdown), true, false).0
             }
         }
+    }
+}
+
+/// How many bytes at the end of `markdown` repeat the document laid out before on this thread
+/// (see [`replay`]); none when the Markdown has link reference definitions or footnotes, whose
+/// definitions shape the parse of text far from them.
+fn replayable_end(markdown: &str, parser: &Events<'_>) -> usize {
+    let shared = replay::shared_end(markdown);
+    let definitions =
+        markdown.contains("[^") || parser.reference_definitions().iter().next().is_some();
+    if definitions {
+        0
+    } else {
+        shared
     }
 }
 
@@ -415,9 +433,10 @@ pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Docum
 const REPLAYED_EVENTS: usize = 4096;
 
 /// The Markdown's events with their source ranges.
-fn events(
-    markdown: &str,
-) -> pulldown_cmark::OffsetIter<'_, pulldown_cmark::DefaultBrokenLinkCallback> {
+type Events<'a> = pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
+
+/// The Markdown's events with their source ranges.
+fn events(markdown: &str) -> Events<'_> {
     Parser::new_ext(markdown, markdown_options()).into_offset_iter()
 }
 
@@ -429,41 +448,50 @@ pub fn is_landscape(fonts: &FontSet, markdown: &str, orientation: Orientation) -
         Orientation::Portrait => false,
         Orientation::Landscape => true,
         Orientation::Auto => {
-            run(
+            let pass = Pass {
                 fonts,
                 markdown,
-                &LayoutOptions::default(),
-                events(markdown),
-                false,
-                true,
-            )
-            .1
+                options: &LayoutOptions::default(),
+                shared_end: 0,
+            };
+            pass.run(events(markdown), false, true).1
         }
     }
 }
 
-/// Lays out once; the flag says some table did not fit across the page (or, with
-/// `give_up_at_wide_table`, that a table has [`style::LANDSCAPE_COLUMNS`] or more columns).
-fn run<'a>(
+/// What every layout pass over one Markdown document shares.
+struct Pass<'a> {
     fonts: &'a FontSet,
     markdown: &'a str,
     options: &'a LayoutOptions,
-    events: impl Iterator<Item = (pulldown_cmark::Event<'a>, std::ops::Range<usize>)>,
-    landscape: bool,
-    give_up_at_wide_table: bool,
-) -> (Document, bool) {
-    let (width, height) = if landscape {
-        (A4_HEIGHT, A4_WIDTH)
-    } else {
-        (A4_WIDTH, A4_HEIGHT)
-    };
-    let writer = walker::LayoutWriter::new(events, markdown, fonts, width, height)
-        .with_images(&options.images)
-        .with_cells(options.reuse);
-    if give_up_at_wide_table {
-        writer.give_up_at_wide_table().run()
-    } else {
-        writer.run()
+    /// See [`walker::LayoutWriter::with_replay`].
+    shared_end: usize,
+}
+
+impl<'a> Pass<'a> {
+    /// Lays out once; the flag says some table did not fit across the page (or, with
+    /// `give_up_at_wide_table`, that a table has [`style::LANDSCAPE_COLUMNS`] or more
+    /// columns).
+    fn run(
+        &self,
+        events: impl Iterator<Item = (pulldown_cmark::Event<'a>, std::ops::Range<usize>)>,
+        landscape: bool,
+        give_up_at_wide_table: bool,
+    ) -> (Document, bool) {
+        let (width, height) = if landscape {
+            (A4_HEIGHT, A4_WIDTH)
+        } else {
+            (A4_WIDTH, A4_HEIGHT)
+        };
+        let writer = walker::LayoutWriter::new(events, self.markdown, self.fonts, width, height)
+            .with_images(&self.options.images)
+            .with_cells(self.options.reuse)
+            .with_replay(self.shared_end);
+        if give_up_at_wide_table {
+            writer.give_up_at_wide_table().run()
+        } else {
+            writer.run()
+        }
     }
 }
 

@@ -85,6 +85,48 @@ pub struct PageBuilder<'f> {
     outline: Vec<OutlineEntry>,
     /// Text printed beside the page number in every footer (an issued form's number).
     footer: Option<String>,
+    /// How many times the footer text was set.
+    footers_set: usize,
+}
+
+/// What is drawn on a page, in painting order.
+type Items = Vec<(Point, Item)>;
+
+/// Where a [`PageBuilder`] stood when nothing placed before could shape what follows (see
+/// [`PageBuilder::mark`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    pages: usize,
+    items: usize,
+    outline: usize,
+    footers_set: usize,
+}
+
+/// What a [`PageBuilder`] did after a [`Mark`]: the whole of its state that the blocks placed
+/// since gave it, to be given again to a builder at an equal mark.
+#[derive(Debug, Clone)]
+pub struct Since {
+    /// Items added to the page open at the mark.
+    first: Items,
+    /// The pages started after it, and the items of the page open now, when it is another.
+    later: Option<(Vec<Page>, Items)>,
+    y: f32,
+    held: Option<Block>,
+    repeat: Option<Block>,
+    quotes: Vec<QuoteBar>,
+    outline: Vec<OutlineEntry>,
+    /// The footer text, when it was set after the mark.
+    footer: Option<Option<String>>,
+}
+
+impl Since {
+    /// Items held, for the replay cache's budget.
+    pub fn items(&self) -> usize {
+        let later = self.later.as_ref().map_or(0, |(pages, open)| {
+            open.len() + pages.iter().map(|page| page.items.len()).sum::<usize>()
+        });
+        self.first.len() + later
+    }
 }
 
 impl<'f> PageBuilder<'f> {
@@ -106,6 +148,69 @@ impl<'f> PageBuilder<'f> {
             quotes: Vec::new(),
             outline: Vec::new(),
             footer: None,
+            footers_set: 0,
+        }
+    }
+
+    /// A mark of where the builder stands, when what follows depends only on the cursor and
+    /// the page count: no heading held, no table header repeating and no quote open. `None`
+    /// otherwise.
+    pub fn mark(&self) -> Option<Mark> {
+        let idle = self.held.is_none() && self.repeat.is_none() && self.quotes.is_empty();
+        idle.then_some(Mark {
+            pages: self.pages.len(),
+            items: self.items.len(),
+            outline: self.outline.len(),
+            footers_set: self.footers_set,
+        })
+    }
+
+    /// The page count and the cursor: with the page size, all of a [`mark`](Self::mark) that
+    /// what follows depends on.
+    pub fn position(&self) -> (usize, f32) {
+        (self.pages.len(), self.y)
+    }
+
+    /// What was done since `mark`, taken from this builder.
+    pub fn since(&self, mark: &Mark) -> Since {
+        let first_page = match self.pages.get(mark.pages) {
+            Some(page) => &page.items,
+            None => &self.items,
+        };
+        let later = (self.pages.len() > mark.pages)
+            .then(|| (self.pages[mark.pages + 1..].to_vec(), self.items.clone()));
+        Since {
+            first: first_page[mark.items..].to_vec(),
+            later,
+            y: self.y,
+            held: self.held.clone(),
+            repeat: self.repeat.clone(),
+            quotes: self.quotes.clone(),
+            outline: self.outline[mark.outline..].to_vec(),
+            footer: (self.footers_set > mark.footers_set).then(|| self.footer.clone()),
+        }
+    }
+
+    /// Does again what `since` records, on a builder at a mark equal to the one it was taken
+    /// from: the same page count, cursor and page size.
+    pub fn replay(&mut self, since: &Since) {
+        self.items.extend_from_slice(&since.first);
+        if let Some((pages, open)) = &since.later {
+            self.pages.push(Page {
+                width: self.width,
+                height: self.height,
+                items: std::mem::replace(&mut self.items, open.clone()),
+            });
+            self.pages.extend_from_slice(pages);
+        }
+        self.y = since.y;
+        self.held.clone_from(&since.held);
+        self.repeat.clone_from(&since.repeat);
+        self.quotes.clone_from(&since.quotes);
+        self.outline.extend_from_slice(&since.outline);
+        if let Some(footer) = &since.footer {
+            self.footer.clone_from(footer);
+            self.footers_set += 1;
         }
     }
 
@@ -267,6 +372,7 @@ impl<'f> PageBuilder<'f> {
     /// Prints `text` before `第 X 页 共 Y 页` in every page's footer; a later call replaces it.
     pub fn set_footer(&mut self, text: String) {
         self.footer = Some(text);
+        self.footers_set += 1;
     }
 
     /// Finishes the last page and numbers every page `第 X 页 共 Y 页`, after the footer text

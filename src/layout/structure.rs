@@ -50,9 +50,45 @@ impl Structure {
         index
     }
 
+    /// How many elements there are, when none is open and none is a figure: then the
+    /// elements that follow depend on nothing before but their count.
+    pub fn mark(&self) -> Option<usize> {
+        (self.open.is_empty() && self.figures.is_empty()).then_some(self.elements.len())
+    }
+
+    /// The elements added since the [`mark`](Self::mark) `mark`, and the ones open now.
+    pub fn since(&self, mark: usize) -> Since {
+        Since {
+            elements: self.elements[mark..].to_vec(),
+            open: self.open.clone(),
+        }
+    }
+
+    /// Adds again what `since` records, to a structure at a mark equal to the one it was
+    /// taken from.
+    pub fn replay(&mut self, since: &Since) {
+        self.elements.extend_from_slice(&since.elements);
+        self.open.clone_from(&since.open);
+    }
+
     /// The elements, in document order, and the figures' alternative texts.
     pub fn finish(self) -> (Vec<Element>, Vec<(usize, String)>) {
         (self.elements, self.figures)
+    }
+}
+
+/// The elements a [`Structure`] gained after a mark, and the ones it had open at the end (the
+/// figures are left out: there are none where a mark is taken without pictures).
+#[derive(Debug, Clone)]
+pub struct Since {
+    elements: Vec<Element>,
+    open: Vec<usize>,
+}
+
+impl Since {
+    /// How many elements it adds.
+    pub fn len(&self) -> usize {
+        self.elements.len()
     }
 }
 

@@ -14,7 +14,8 @@ use pulldown_cmark::{
 use super::inline::{Inline, Style};
 use super::linebreak::{break_lines, emit_line, text_width, Frag, Line, Missing};
 use super::markup::{self, BlockLine, Footnotes, HtmlBlock, InlineHtml};
-use super::page::{Block, PageBuilder};
+use super::page::{self, Block, PageBuilder};
+use super::replay;
 use super::structure::Structure;
 use super::style::{
     BLOCK_GAP, BODY_LEADING, BODY_SIZE, CODE_FILL, CODE_SIZE, HEADING_ABOVE, HEADING_BELOW,
@@ -95,6 +96,19 @@ pub struct LayoutWriter<'a, I> {
     /// are open inside it.
     figure: Option<(Arc<Picture>, String)>,
     image_depth: usize,
+    /// How many bytes at the end of the Markdown repeat the document laid out before on
+    /// this thread: checkpoints within them are looked up and recorded (see [`replay`]).
+    shared_end: usize,
+}
+
+/// A checkpoint being recorded: its state, and where the page builder, the structure and the
+/// list of constructs not laid out stood.
+struct Recording {
+    state: replay::State,
+    at: usize,
+    page: page::Mark,
+    elements: usize,
+    not_laid_out: usize,
 }
 
 impl<'a, I> LayoutWriter<'a, I>
@@ -131,7 +145,15 @@ where
             pictures: Vec::new(),
             figure: None,
             image_depth: 0,
+            shared_end: 0,
         }
+    }
+
+    /// Looks up and records checkpoints in the last `shared_end` bytes of the Markdown, which
+    /// repeat the document laid out before on this thread (see [`replay`]).
+    pub fn with_replay(mut self, shared_end: usize) -> Self {
+        self.shared_end = shared_end;
+        self
     }
 
     /// Takes table cells from the thread's cache, or not (see [`Reuse`]).
@@ -155,6 +177,9 @@ where
 
     /// Walks every event and returns the document, plus whether a table overflowed.
     pub fn run(mut self) -> (Document, bool) {
+        let mut depth = 0usize;
+        let mut recording = None;
+        let mut replayed = false;
         while let Some((event, range)) = self.iter.next() {
             if self.give_up_at_wide_table
                 && matches!(&event, Event::Start(Tag::Table(columns))
@@ -169,10 +194,42 @@ where
                 self.footnotes.push((label, definition));
                 continue;
             }
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let end = range.end;
             self.event(event, range);
+            let rest = self.source.len() - end;
+            if depth > 0 || rest > self.shared_end || rest == 0 {
+                continue;
+            }
+            let Some((state, page, elements)) = self.checkpoint(end) else {
+                continue;
+            };
+            if let Some(rest) = replay::find(&state, &self.source[end..]) {
+                self.replay(end, &rest);
+                replayed = true;
+                break;
+            }
+            if recording.is_none() {
+                recording = Some(Recording {
+                    state,
+                    at: end,
+                    page,
+                    elements,
+                    not_laid_out: self.not_laid_out.len(),
+                });
+            }
         }
-        self.flush();
-        self.lay_out_footnotes();
+        if !replayed {
+            self.flush();
+            self.lay_out_footnotes();
+            if let Some(recording) = recording {
+                self.record(recording);
+            }
+        }
         let mut warnings = Vec::new();
         if !self.missing.chars.is_empty() {
             warnings.push(Warning::MissingGlyphs {
@@ -201,6 +258,92 @@ where
             },
             self.overflow,
         )
+    }
+
+    /// The state at a block boundary ending at byte `end`, and the marks of the page builder
+    /// and the structure there, when it is a checkpoint (see [`replay`]).
+    fn checkpoint(&self, end: usize) -> Option<(replay::State, page::Mark, usize)> {
+        let idle = self.inline.is_none()
+            && self.table.is_none()
+            && self.list_stack.is_empty()
+            && self.marker.is_none()
+            && self.quote_depth == 0
+            && self.strong == 0
+            && self.strike == 0
+            && self.metadata == 0
+            && self.html.is_idle()
+            && self.missing.chars.is_empty()
+            && !self.overflow
+            && self.footnote_numbers.is_empty()
+            && self.footnotes.is_empty()
+            && self.images.is_none_or(Images::is_empty)
+            && self.pictures.is_empty()
+            && self.figure.is_none()
+            && self.image_depth == 0;
+        if !idle {
+            return None;
+        }
+        let page = self.page.mark()?;
+        let elements = self.structure.mark()?;
+        let (pages, y) = self.page.position();
+        let state = replay::State {
+            fonts: std::ptr::from_ref(self.fonts) as usize,
+            page: (self.page.width.to_bits(), self.page.height.to_bits()),
+            give_up_at_wide_table: self.give_up_at_wide_table,
+            pages,
+            y: y.to_bits(),
+            elements,
+            rest: self.source.len() - end,
+        };
+        Some((state, page, elements))
+    }
+
+    /// Does again, from the checkpoint at byte `at`, what `rest` recorded.
+    fn replay(&mut self, at: usize, rest: &replay::Rest) {
+        self.page.replay(&rest.page);
+        self.structure.replay(&rest.structure);
+        for c in &rest.missing {
+            self.missing.add(*c);
+        }
+        self.not_laid_out.extend(
+            rest.not_laid_out
+                .iter()
+                .map(|(offset, what)| (at + offset, what.clone())),
+        );
+        self.overflow = rest.overflow;
+    }
+
+    /// Keeps what was done since the checkpoint `recording`, to the end of the document.
+    fn record(&self, recording: Recording) {
+        let Recording {
+            state,
+            at,
+            page,
+            elements,
+            not_laid_out,
+        } = recording;
+        // Constructs are noted at the events that follow the checkpoint, so after it.
+        let Some(not_laid_out) = self.not_laid_out[not_laid_out..]
+            .iter()
+            .map(|(offset, what)| Some((offset.checked_sub(at)?, what.clone())))
+            .collect()
+        else {
+            return;
+        };
+        if !self.pictures.is_empty() {
+            return;
+        }
+        replay::keep(
+            state,
+            replay::Rest {
+                source: self.source[at..].into(),
+                page: self.page.since(&page),
+                structure: self.structure.since(elements),
+                missing: self.missing.chars.clone(),
+                not_laid_out,
+                overflow: self.overflow,
+            },
+        );
     }
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
