@@ -96,8 +96,9 @@ pub struct LayoutWriter<'a, I> {
     /// are open inside it.
     figure: Option<(Arc<Picture>, String)>,
     image_depth: usize,
-    /// How many bytes at the end of the Markdown repeat the document laid out before on
-    /// this thread: checkpoints within them are looked up and recorded (see [`replay`]).
+    /// How many bytes at the end of the Markdown repeat the end of a document laid out
+    /// before on this thread: checkpoints within them are looked up and recorded (see
+    /// [`replay`]).
     shared_end: usize,
 }
 
@@ -150,7 +151,7 @@ where
     }
 
     /// Looks up and records checkpoints in the last `shared_end` bytes of the Markdown, which
-    /// repeat the document laid out before on this thread (see [`replay`]).
+    /// repeat the end of a document laid out before on this thread (see [`replay`]).
     pub fn with_replay(mut self, shared_end: usize) -> Self {
         self.shared_end = shared_end;
         self
