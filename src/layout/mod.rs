@@ -72,9 +72,10 @@ pub enum Reuse {
     /// keeping it only grows the memory the PDF writer then works in.
     #[default]
     Document,
-    /// Kept in the thread's caches (see `cache` here and `memo` in the PDF writer): the forms
-    /// of a campaign, or of `generate --all`, repeat the same questions, citations, rows of
-    /// boxes and whole pages. What is kept never changes a byte of the output.
+    /// Kept in the thread's caches (see `cache` and `replay` here and `memo` in the PDF
+    /// writer): the forms of a campaign, or of `generate --all`, repeat the same questions,
+    /// citations, rows of boxes, whole pages and all that follows a form's header. What is
+    /// kept never changes a byte of the output.
     Thread,
 }
 
