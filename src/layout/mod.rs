@@ -416,8 +416,8 @@ pub fn layout(fonts: &FontSet, markdown: &str, options: &LayoutOptions) -> Docum
 }
 
 /// How many bytes at the end of `markdown` repeat the end of a document laid out before on
-/// this thread (see [`replay`]); none when the Markdown has link reference definitions or footnotes, whose
-/// definitions shape the parse of text far from them.
+/// this thread (see [`replay`]); none when the Markdown has link reference definitions or
+/// footnotes, whose definitions shape the parse of text far from them.
 fn replayable_end(markdown: &str, parser: &Events<'_>) -> usize {
     let shared = replay::shared_end(markdown);
     let definitions =

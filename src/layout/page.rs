@@ -97,6 +97,7 @@ type Items = Vec<(Point, Item)>;
 #[derive(Debug, Clone, Copy)]
 pub struct Mark {
     pages: usize,
+    y: f32,
     items: usize,
     outline: usize,
     footers_set: usize,
@@ -117,6 +118,19 @@ pub struct Since {
     outline: Vec<OutlineEntry>,
     /// The footer text, when it was set after the mark.
     footer: Option<Option<String>>,
+}
+
+impl Mark {
+    /// Pages finished at the mark. With the cursor and the page size, all of the builder's
+    /// state there that what follows depends on.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// The cursor at the mark.
+    pub fn y(&self) -> f32 {
+        self.y
+    }
 }
 
 impl Since {
@@ -159,16 +173,11 @@ impl<'f> PageBuilder<'f> {
         let idle = self.held.is_none() && self.repeat.is_none() && self.quotes.is_empty();
         idle.then_some(Mark {
             pages: self.pages.len(),
+            y: self.y,
             items: self.items.len(),
             outline: self.outline.len(),
             footers_set: self.footers_set,
         })
-    }
-
-    /// The page count and the cursor: with the page size, all of a [`mark`](Self::mark) that
-    /// what follows depends on.
-    pub fn position(&self) -> (usize, f32) {
-        (self.pages.len(), self.y)
     }
 
     /// What was done since `mark`, taken from this builder.

@@ -102,13 +102,11 @@ pub struct LayoutWriter<'a, I> {
     shared_end: usize,
 }
 
-/// A checkpoint being recorded: its state, and where the page builder, the structure and the
-/// list of constructs not laid out stood.
+/// A checkpoint being recorded: its state (which counts the structure's elements and the bytes
+/// after it), and where the page builder and the list of constructs not laid out stood.
 struct Recording {
     state: replay::State,
-    at: usize,
     page: page::Mark,
-    elements: usize,
     not_laid_out: usize,
 }
 
@@ -202,11 +200,11 @@ where
             }
             let end = range.end;
             self.event(event, range);
-            let rest = self.source.len() - end;
-            if depth > 0 || rest > self.shared_end || rest == 0 {
+            let after = self.source.len() - end;
+            if depth > 0 || after > self.shared_end || after == 0 {
                 continue;
             }
-            let Some((state, page, elements)) = self.checkpoint(end) else {
+            let Some((state, page)) = self.checkpoint(end) else {
                 continue;
             };
             if let Some(rest) = replay::find(&state, &self.source[end..]) {
@@ -217,9 +215,7 @@ where
             if recording.is_none() {
                 recording = Some(Recording {
                     state,
-                    at: end,
                     page,
-                    elements,
                     not_laid_out: self.not_laid_out.len(),
                 });
             }
@@ -261,9 +257,9 @@ where
         )
     }
 
-    /// The state at a block boundary ending at byte `end`, and the marks of the page builder
-    /// and the structure there, when it is a checkpoint (see [`replay`]).
-    fn checkpoint(&self, end: usize) -> Option<(replay::State, page::Mark, usize)> {
+    /// The state at a block boundary ending at byte `end`, and the page builder's mark there,
+    /// when it is a checkpoint (see [`replay`]).
+    fn checkpoint(&self, end: usize) -> Option<(replay::State, page::Mark)> {
         let idle = self.inline.is_none()
             && self.table.is_none()
             && self.list_stack.is_empty()
@@ -285,18 +281,16 @@ where
             return None;
         }
         let page = self.page.mark()?;
-        let elements = self.structure.mark()?;
-        let (pages, y) = self.page.position();
         let state = replay::State {
             fonts: std::ptr::from_ref(self.fonts) as usize,
             page: (self.page.width.to_bits(), self.page.height.to_bits()),
             give_up_at_wide_table: self.give_up_at_wide_table,
-            pages,
-            y: y.to_bits(),
-            elements,
+            pages: page.pages(),
+            y: page.y().to_bits(),
+            elements: self.structure.mark()?,
             rest: self.source.len() - end,
         };
-        Some((state, page, elements))
+        Some((state, page))
     }
 
     /// Does again, from the checkpoint at byte `at`, what `rest` recorded.
@@ -318,11 +312,10 @@ where
     fn record(&self, recording: Recording) {
         let Recording {
             state,
-            at,
             page,
-            elements,
             not_laid_out,
         } = recording;
+        let at = self.source.len() - state.rest;
         // Constructs are noted at the events that follow the checkpoint, so after it.
         let Some(not_laid_out) = self.not_laid_out[not_laid_out..]
             .iter()
@@ -339,7 +332,7 @@ where
             replay::Rest {
                 source: self.source[at..].into(),
                 page: self.page.since(&page),
-                structure: self.structure.since(elements),
+                structure: self.structure.since(state.elements),
                 missing: self.missing.chars.clone(),
                 not_laid_out,
                 overflow: self.overflow,
